@@ -1,0 +1,100 @@
+// The host layer: every side effect of tskubeadm goes through this interface.
+// Paths are always the target host's absolute paths (e.g. "/etc/kubernetes/pki/ca.crt");
+// an implementation may confine them under a --rootfs directory.
+
+export interface FileInfo {
+  isFile: boolean;
+  isDirectory: boolean;
+  isSymlink: boolean;
+  /** permission bits, e.g. 0o600 */
+  mode: number;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ExecOptions {
+  input?: string | Buffer;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+export interface ExecResult {
+  /** undefined when the command could not be started (not found) or was killed */
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  /** the command line, quoted so that it can be pasted into a shell */
+  command: string;
+  /** true when the executable was not found */
+  notFound?: boolean;
+  timedOut?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+export interface HttpGetOptions {
+  /** skip TLS verification (kubeadm's health probes do this) */
+  insecure?: boolean;
+  timeoutMs?: number;
+  /** PEM CA bundle to verify against */
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+}
+
+export interface NetInterfaceAddress {
+  iface: string;
+  address: string;
+  family: 4 | 6;
+  internal: boolean;
+  cidr: string | null;
+}
+
+export interface Host {
+  /** the directory host paths are confined to, or undefined for the real root */
+  readonly rootfs: string | undefined;
+
+  // ---- files ----
+  readFile(path: string): Promise<Buffer>;
+  readText(path: string): Promise<string>;
+  /** undefined when the path does not exist (lstat semantics) */
+  stat(path: string): Promise<FileInfo | undefined>;
+  exists(path: string): Promise<boolean>;
+  /** atomic: temp file in the same directory, fsync, rename; mode applied explicitly */
+  writeFileAtomic(path: string, data: string | Uint8Array, mode: number): Promise<void>;
+  /** create a directory and its parents; the given mode is applied to every directory created */
+  mkdirp(path: string, mode: number): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+  /** remove a file or (recursively) a directory; no error if absent */
+  remove(path: string): Promise<void>;
+  /** entry names in a directory; [] when it does not exist */
+  readDir(path: string): Promise<string[]>;
+  /** the real (rootfs-relative, when confined) path under the host, for tools that must read it */
+  resolve(path: string): string;
+
+  // ---- commands ----
+  exec(cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** absolute path of an executable on PATH, or undefined */
+  lookPath(cmd: string): Promise<string | undefined>;
+
+  // ---- network ----
+  hostname(): string;
+  interfaces(): NetInterfaceAddress[];
+  /** the IP address of the interface carrying the default route, per family preference */
+  defaultRouteAddress(family?: 4 | 6): Promise<string | undefined>;
+  /** true when something can bind the TCP port (i.e. it is free) */
+  portFree(port: number, address?: string): Promise<boolean>;
+  httpGet(url: string, opts?: HttpGetOptions): Promise<HttpResponse>;
+
+  // ---- process and clock ----
+  env(name: string): string | undefined;
+  isRoot(): boolean;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  cpuCount(): number;
+  totalMemoryBytes(): number;
+}
