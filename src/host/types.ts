@@ -64,8 +64,11 @@ export interface Host {
   /** undefined when the path does not exist (lstat semantics) */
   stat(path: string): Promise<FileInfo | undefined>;
   exists(path: string): Promise<boolean>;
-  /** atomic: temp file in the same directory, fsync, rename; mode applied explicitly */
-  writeFileAtomic(path: string, data: string | Uint8Array, mode: number): Promise<void>;
+  /**
+   * atomic: temp file in the same directory, fsync, rename; mode applied explicitly.
+   * Missing parent directories are created with dirMode (default 0755).
+   */
+  writeFileAtomic(path: string, data: string | Uint8Array, mode: number, dirMode?: number): Promise<void>;
   /** create a directory and its parents; the given mode is applied to every directory created */
   mkdirp(path: string, mode: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;

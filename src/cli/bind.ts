@@ -1,0 +1,171 @@
+// Binds flag specs and phase trees to commander commands.
+
+import { Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { flagSpecs, type FlagName, type FlagValues } from './flags.js';
+import { flatten, phaseHelp, runWorkflow, type Phase } from '../phases/workflow.js';
+import type { Output } from '../output.js';
+
+const attr = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function parseBool(flag: string) {
+  return (v: string | undefined): boolean => {
+    if (v === undefined || v === '' || v === 'true') return true;
+    if (v === 'false') return false;
+    throw new UsageError(`invalid argument "${v}" for "--${flag}" flag: expected true or false`);
+  };
+}
+
+function parseIntFlag(flag: string) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new UsageError(`invalid argument "${v}" for "--${flag}" flag: not an integer`);
+    return Number(v);
+  };
+}
+
+function collectList(v: string, prev: string[] | undefined): string[] {
+  const parts = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return [...(prev ?? []), ...parts];
+}
+
+/** Add the named flags (from the one registry) to a command. */
+export function addFlags(cmd: Command, names: readonly FlagName[], overrides: Partial<Record<FlagName, string>> = {}): void {
+  for (const name of names) {
+    const spec = flagSpecs[name];
+    const flags = `${spec.short ? `-${spec.short}, ` : ''}--${name}`;
+    const desc = overrides[name] ?? spec.description;
+    let opt: Option;
+    switch (spec.kind) {
+      case 'bool':
+        opt = new Option(`${flags} [bool]`, desc).argParser(parseBool(name));
+        opt.preset(true);
+        break;
+      case 'int':
+        opt = new Option(`${flags} <${spec.arg ?? 'int'}>`, desc).argParser(parseIntFlag(name));
+        break;
+      case 'list':
+        opt = new Option(`${flags} <${spec.arg ?? 'values'}>`, desc).argParser(collectList);
+        break;
+      default:
+        opt = new Option(`${flags} <${spec.arg ?? 'string'}>`, desc);
+    }
+    if (spec.default !== undefined && !(Array.isArray(spec.default) && spec.default.length === 0)) {
+      opt.default(spec.default);
+    } else if (spec.kind === 'bool') {
+      opt.default(false);
+    }
+    if (spec.hidden) opt.hideHelp();
+    cmd.addOption(opt);
+  }
+}
+
+export interface ReadFlags {
+  values: FlagValues;
+  /** flags the user gave on the command line */
+  set: FlagName[];
+}
+
+export function readFlags(cmd: Command, names: readonly FlagName[]): ReadFlags {
+  const values: FlagValues = {};
+  const set: FlagName[] = [];
+  for (const name of names) {
+    const a = attr(name);
+    const v = cmd.getOptionValue(a) as string | boolean | number | string[] | undefined;
+    if (v !== undefined) values[name] = v;
+    if (cmd.getOptionValueSource(a) === 'cli') set.push(name);
+  }
+  return { values, set };
+}
+
+export interface WorkflowBinding<D> {
+  phases: Phase<D>[];
+  /** flag names the main command takes (phases may inherit from these) */
+  flags: readonly FlagName[];
+  /** extra flags only phases may inherit (kubeadm's "additional flags") */
+  phaseOnlyFlags?: readonly FlagName[];
+  /** builds the run data from the flags of whichever command was invoked */
+  makeData: (flags: ReadFlags, args: string[]) => Promise<D>;
+  /**
+   * the phases to skip given those from --skip-phases: kubeadm falls back to the config's skipPhases
+   * when the flag is empty and adds derived skips (e.g. disabled addons)
+   */
+  skips?: (data: D, fromFlag: string[]) => string[];
+  out: () => Output;
+  onDone?: (data: D, timings: [string, number][]) => void | Promise<void>;
+}
+
+/**
+ * Bind a workflow to a command: adds --skip-phases, the generated `phase` subcommands and
+ * the phase list in the long help. Returns the action for the main command.
+ */
+export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
+  const allFlags = [...b.flags];
+  addFlags(cmd, allFlags);
+  addFlags(cmd, ['skip-phases']);
+  cmd.addHelpText('after', '\n' + phaseHelp(cmd.name(), b.phases));
+
+  const execute = async (only: string[] | undefined, flagCmd: Command, names: readonly FlagName[], args: string[]) => {
+    const flags = readFlags(flagCmd, names);
+    const cliSkips = only ? [] : ((readFlags(flagCmd, ['skip-phases']).values['skip-phases'] as string[] | undefined) ?? []);
+    // validate phase names before any work
+    const flat = flatten(b.phases);
+    const known = new Set(flat.map((f) => f.path));
+    for (const s of cliSkips) if (!known.has(s)) throw new UsageError(`invalid phase name: ${s}`, { hint: `valid phase names: ${[...known].filter((k) => !k.endsWith('/all')).join(', ')}` });
+    const timings: [string, number][] = [];
+    const d = await b.makeData(flags, args);
+    const skip = b.skips ? b.skips(d, cliSkips) : cliSkips;
+    await runWorkflow(b.phases, {
+      ...(only ? { only } : {}),
+      skip: [...new Set(skip)],
+      out: b.out(),
+      data: async () => d,
+      onPhaseDone: (p, ms) => timings.push([p, ms]),
+    });
+    await b.onDone?.(d, timings);
+  };
+
+  cmd.action(async (...a: unknown[]) => {
+    const self = a[a.length - 1] as Command;
+    const args = (self.args ?? []) as string[];
+    await execute(undefined, self, allFlags, args);
+  });
+
+  // the `phase` subcommand tree
+  const phaseCmd = cmd.command('phase').description(`Use this command to invoke single phase of the "${cmd.name()}" workflow`);
+  phaseCmd.action(() => {
+    phaseCmd.outputHelp();
+    throw new UsageError(`"${cmd.name()} phase" requires a subcommand`);
+  });
+  const commands = new Map<string, Command>();
+  const visit = (phases: Phase<D>[], parentCmd: Command, parentPath: string | undefined) => {
+    for (const p of phases) {
+      if (p.hidden) continue;
+      const path = parentPath ? `${parentPath}/${p.name}` : p.name;
+      const selector = p.runAllSiblings ? parentPath! : path;
+      const c = parentCmd.command(p.name).description(p.short);
+      for (const al of p.aliases ?? []) c.alias(al);
+      if (p.long) c.addHelpText('after', '\n' + p.long);
+      if (p.example) c.addHelpText('after', '\nExamples:\n' + p.example);
+      const inherited = (p.inheritFlags ?? []).filter((f) => allFlags.includes(f) || (b.phaseOnlyFlags ?? []).includes(f));
+      addFlags(c, inherited);
+      if (p.phases?.length) {
+        c.action(() => {
+          c.outputHelp();
+          throw new UsageError(`"${path.replace(/\//g, ' ')}" requires a subcommand`);
+        });
+        visit(p.phases, c, path);
+      } else {
+        if (p.acceptsArgs) c.argument('[args...]');
+        c.action(async (...a: unknown[]) => {
+          const self = a[a.length - 1] as Command;
+          await execute([selector], self, inherited, (self.args ?? []) as string[]);
+        });
+      }
+      commands.set(path, c);
+    }
+  };
+  visit(b.phases, phaseCmd, undefined);
+}

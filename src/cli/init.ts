@@ -1,0 +1,165 @@
+// `tskubeadm init`: the command, its flags, and the builder of the data its phases share.
+
+import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { NodeHost } from '../host/node-host.js';
+import type { Host } from '../host/types.js';
+import { TskError, UsageError } from '../errors.js';
+import type { FlagName } from './flags.js';
+import { bindWorkflow, type ReadFlags } from './bind.js';
+import type { CliContext } from './main.js';
+import { initPhases } from '../phases/init/index.js';
+import { flatten } from '../phases/workflow.js';
+import { KUBERNETES_DIR, MANIFESTS_DIR, KUBELET_DIR, TMP_DIR, type InitData } from '../phases/init/data.js';
+import type { Output } from '../output.js';
+import { generateBootstrapToken } from '../util/token.js';
+
+export const INIT_FLAGS: readonly FlagName[] = [
+  'apiserver-advertise-address',
+  'apiserver-bind-port',
+  'apiserver-cert-extra-sans',
+  'cert-dir',
+  'certificate-key',
+  'config',
+  'control-plane-endpoint',
+  'cri-socket',
+  'dry-run',
+  'feature-gates',
+  'ignore-preflight-errors',
+  'image-repository',
+  'kubernetes-version',
+  'node-name',
+  'patches',
+  'pod-network-cidr',
+  'service-cidr',
+  'service-dns-domain',
+  'skip-certificate-key-print',
+  'skip-token-print',
+  'token',
+  'token-ttl',
+  'upload-certs',
+];
+
+/** Flags only `init phase ...` commands may take (kubeadm's additional flags). */
+export const INIT_PHASE_ONLY_FLAGS: readonly FlagName[] = ['kubeconfig', 'kubeconfig-dir'];
+
+export interface BuildInitDataOptions {
+  flags: ReadFlags;
+  host: Host;
+  inputs: Host;
+  out: Output;
+  env: NodeJS.ProcessEnv;
+  now?: Date;
+}
+
+export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> {
+  const { flags, host, inputs, out } = o;
+  const v = flags.values;
+  const configPath = v.config as string | undefined;
+  let text: string | undefined;
+  if (configPath) {
+    try {
+      text = await inputs.readText(path.resolve(configPath));
+    } catch (e) {
+      throw new TskError(`unable to read config from "${configPath}": ${(e as Error).message.replace(/^unable to read "[^"]*": /, '')}`, 3, { cause: e });
+    }
+  }
+  const { loadInitConfig } = await import('../config/index.js');
+  const cfg = await loadInitConfig({
+    ...(text !== undefined ? { text, fileName: configPath! } : {}),
+    flags: v,
+    flagsSet: flags.set,
+    dynamic: {
+      hostname: () => host.hostname(),
+      defaultAddress: () => host.defaultRouteAddress(4),
+      generateToken: generateBootstrapToken,
+    },
+  });
+  for (const w of cfg.warnings) out.warn(w);
+
+  const dryRun = (v['dry-run'] as boolean | undefined) === true || cfg.init.dryRun;
+  let dryRunDir: string | undefined;
+  if (dryRun) {
+    const fromEnv = o.env.KUBEADM_INIT_DRYRUN_DIR;
+    if (fromEnv) {
+      dryRunDir = fromEnv;
+    } else {
+      await host.mkdirp(TMP_DIR, 0o700);
+      dryRunDir = path.posix.join(TMP_DIR, `kubeadm-init-dryrun${randomBytes(5).readUInt32BE(0)}`);
+      await host.mkdirp(dryRunDir, 0o700);
+      out.warn(`Using dry-run directory ${dryRunDir}. To override it, set the environment variable KUBEADM_INIT_DRYRUN_DIR`);
+    }
+  }
+
+  const ignore = [
+    ...new Set([...((v['ignore-preflight-errors'] as string[] | undefined) ?? []), ...cfg.init.nodeRegistration.ignorePreflightErrors].map((s) => s.toLowerCase())),
+  ];
+  if (ignore.includes('all') && ignore.length > 1) {
+    throw new UsageError(`don't specify individual checks if 'all' is used: ${JSON.stringify(ignore.filter((x) => x !== 'all'))}`);
+  }
+  cfg.init.nodeRegistration.ignorePreflightErrors = [...ignore].sort();
+
+  const kubeconfigDir = (v['kubeconfig-dir'] as string | undefined) ?? KUBERNETES_DIR;
+  const certificatesDir = cfg.cluster.certificatesDir;
+  const externalCA = (await host.exists(path.posix.join(certificatesDir, 'ca.crt'))) && !(await host.exists(path.posix.join(certificatesDir, 'ca.key')));
+  const uploadCerts = (v['upload-certs'] as boolean | undefined) === true;
+  if (uploadCerts && externalCA) throw new UsageError("can't use upload-certs with an external CA or an external front-proxy CA");
+
+  return {
+    cfg,
+    host,
+    inputs,
+    out,
+    dryRun,
+    dryRunDir,
+    certificatesDir,
+    certificateWriteDir: dryRunDir ?? certificatesDir,
+    kubeconfigDir,
+    kubeconfigWriteDir: dryRunDir ?? kubeconfigDir,
+    manifestWriteDir: dryRunDir ?? MANIFESTS_DIR,
+    kubeletWriteDir: dryRunDir ?? KUBELET_DIR,
+    kubeconfigPath: (v.kubeconfig as string | undefined) ?? path.posix.join(KUBERNETES_DIR, 'admin.conf'),
+    patchesDir: (v.patches as string | undefined) ?? cfg.init.patches?.directory,
+    uploadCerts,
+    skipTokenPrint: (v['skip-token-print'] as boolean | undefined) === true,
+    skipCertificateKeyPrint: (v['skip-certificate-key-print'] as boolean | undefined) === true,
+    ignorePreflightErrors: ignore,
+    startTime: o.now ?? host.now(),
+    externalCA,
+  };
+}
+
+export function addInitCommand(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('init')
+    .description('Run this command in order to set up the Kubernetes control plane')
+    .addHelpText('before', 'Set up a Kubernetes control plane on this host, then print how other hosts join it.\n');
+  bindWorkflow<InitData>(cmd, {
+    phases: initPhases,
+    flags: INIT_FLAGS,
+    phaseOnlyFlags: INIT_PHASE_ONLY_FLAGS,
+    out: ctx.out,
+    makeData: async (flags) => {
+      const g = ctx.globals();
+      const host = new NodeHost({ ...(g.rootfs ? { rootfs: g.rootfs } : {}), env: ctx.env });
+      const inputs = new NodeHost({ env: ctx.env });
+      return buildInitData({ flags, host, inputs, out: ctx.out(), env: ctx.env });
+    },
+    skips: (d, fromFlag) => {
+      const base = fromFlag.length ? fromFlag : d.cfg.init.skipPhases;
+      const extra: string[] = [];
+      if (d.cfg.cluster.dns.disabled) extra.push('addon/coredns');
+      if (d.cfg.cluster.proxy.disabled) extra.push('addon/kube-proxy');
+      const known = new Set(flatten(initPhases).map((f) => f.path));
+      return [...base, ...extra.filter((p) => known.has(p))];
+    },
+    onDone: async (d, timings) => {
+      if (d.dryRun && d.dryRunDir) {
+        d.out.print('dryrun', `Wrote certificates, kubeconfig files and control plane manifests to the "${d.dryRunDir}" directory`);
+      }
+      const v = ctx.globals().verbosity;
+      if (v >= 1) for (const [p, ms] of timings) d.out.v(1, `[init] phase ${p} took ${ms} ms`);
+    },
+  });
+}

@@ -1,0 +1,133 @@
+// The CLI: run(argv, streams) returns the exit code; only bin/tskubeadm calls process.exit.
+// Heavy modules (Kubernetes client, crypto, gRPC) are imported lazily inside the commands that use them.
+
+import { Command, CommanderError } from 'commander';
+import { EXIT_ERROR, EXIT_OK, EXIT_VALIDATION, TskError, UsageError } from '../errors.js';
+import { createOutput, type Output, type Streams } from '../output.js';
+import { addVersionCommand } from './version.js';
+import { addCompletionCommand } from './completion.js';
+import { addConfigCommand } from './config.js';
+import { addInitCommand } from './init.js';
+
+export interface Globals {
+  verbosity: number;
+  rootfs: string | undefined;
+}
+
+export interface CliContext {
+  streams: Streams;
+  globals: () => Globals;
+  out: () => Output;
+  /** stdin for prompts (reset's confirmation) */
+  stdin?: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('tskubeadm');
+  program
+    .description('Bootstrap a Kubernetes cluster the way kubeadm does: tskubeadm init on a control-plane host, tskubeadm join on the others')
+    .addHelpText(
+      'after',
+      `
+tskubeadm re-implements kubeadm in TypeScript and leaves the host exactly as kubeadm would.
+
+Example:
+  # on the control-plane host
+  tskubeadm init
+  # on each other host, with the command init printed
+  tskubeadm join <endpoint> --token <token> --discovery-token-ca-cert-hash sha256:<hash>`,
+    )
+    .option('-v, --v <level>', 'log verbosity: 0..10; 5 or more also prints stack traces', (v) => {
+      if (!/^\d+$/.test(v) || Number(v) > 10) throw new UsageError(`invalid argument "${v}" for "-v, --v" flag: expected a number from 0 to 10`);
+      return Number(v);
+    }, 0)
+    .option('--rootfs <dir>', 'treat this directory as the host root: every host path is confined under it (experimental)')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.streams.stdout.write(s),
+      writeErr: (s) => ctx.streams.stderr.write(s),
+      outputError: () => undefined,
+    });
+  addInitCommand(program, ctx);
+  addConfigCommand(program, ctx);
+  addVersionCommand(program, ctx);
+  addCompletionCommand(program, ctx);
+  const inherit = (c: Command) => {
+    c.exitOverride().configureOutput({
+      writeOut: (s) => ctx.streams.stdout.write(s),
+      writeErr: (s) => ctx.streams.stderr.write(s),
+      outputError: () => undefined,
+    });
+    c.commands.forEach(inherit);
+  };
+  program.commands.forEach(inherit);
+  return program;
+}
+
+/** Renders an error once: message, hint, and the stack at --v=5 or higher. Returns the exit code. */
+export function renderError(e: unknown, streams: Streams, verbosity: number): number {
+  const code = e instanceof TskError ? e.exitCode : EXIT_ERROR;
+  const msg = e instanceof Error ? e.message : String(e);
+  streams.stderr.write(msg.endsWith('\n') ? msg : msg + '\n');
+  if (e instanceof TskError && e.hint) streams.stderr.write(`hint: ${e.hint}\n`);
+  if (verbosity >= 5) {
+    let cur: unknown = e;
+    while (cur instanceof Error) {
+      if (cur.stack) streams.stderr.write(cur.stack + '\n');
+      cur = (cur as { cause?: unknown }).cause;
+    }
+  } else if (!(e instanceof TskError) || e.exitCode === EXIT_ERROR) {
+    streams.stderr.write('To see the stack trace of this error execute with --v=5 or higher\n');
+  }
+  return code;
+}
+
+export async function run(argv: string[], streams: Streams, opts: { stdin?: NodeJS.ReadableStream; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+  let program: Command | undefined;
+  const globals = (): Globals => {
+    const o = program?.opts() ?? {};
+    return { verbosity: typeof o.v === 'number' ? o.v : 0, rootfs: typeof o.rootfs === 'string' ? o.rootfs : undefined };
+  };
+  let output: Output | undefined;
+  const ctx: CliContext = {
+    streams,
+    globals,
+    out: () => (output ??= createOutput(streams, globals().verbosity)),
+    ...(opts.stdin ? { stdin: opts.stdin } : {}),
+    env: opts.env ?? process.env,
+  };
+  try {
+    program = buildProgram(ctx);
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      if (e.code === 'commander.executeSubCommandAsync') return EXIT_OK;
+      const msg = e.message.replace(/^error: /, '');
+      streams.stderr.write(`${msg}\nSee '${commandPath(argv)} --help' for usage.\n`);
+      return EXIT_VALIDATION;
+    }
+    return renderError(e, streams, globals().verbosity || verbosityFromArgv(argv));
+  }
+}
+
+function commandPath(argv: string[]): string {
+  const words = ['tskubeadm'];
+  for (const a of argv) {
+    if (a.startsWith('-')) break;
+    words.push(a);
+  }
+  return words.join(' ');
+}
+
+function verbosityFromArgv(argv: string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const m = /^--?v(?:=(\d+))?$/.exec(a);
+    if (m) return Number(m[1] ?? argv[i + 1] ?? 0) || 0;
+  }
+  return 0;
+}

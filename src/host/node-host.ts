@@ -1,0 +1,382 @@
+// The real host. With a rootfs, every path is confined under it: `..` that climbs out and symlinks
+// that lead outside are refused, and commands run through chroot(8) like kubeadm's process-wide chroot.
+
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { TskError } from '../errors.js';
+import type {
+  ExecOptions,
+  ExecResult,
+  FileInfo,
+  Host,
+  HttpGetOptions,
+  HttpResponse,
+  NetInterfaceAddress,
+} from './types.js';
+
+export class RootfsEscapeError extends TskError {
+  constructor(p: string, rootfs: string, why: string) {
+    super(`path ${JSON.stringify(p)} escapes the root filesystem ${JSON.stringify(rootfs)}: ${why}`);
+  }
+}
+
+/** Quote a command line so that it can be pasted into a POSIX shell. */
+export function shellQuote(args: string[]): string {
+  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export interface NodeHostOptions {
+  rootfs?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class NodeHost implements Host {
+  readonly rootfs: string | undefined;
+  private readonly realRoot: string | undefined;
+  private readonly environ: NodeJS.ProcessEnv;
+
+  constructor(opts: NodeHostOptions = {}) {
+    this.environ = opts.env ?? process.env;
+    if (opts.rootfs !== undefined) {
+      const abs = path.resolve(opts.rootfs);
+      let real: string;
+      try {
+        real = fs.realpathSync(abs);
+      } catch {
+        throw new TskError(`--rootfs: directory ${JSON.stringify(opts.rootfs)} does not exist`, 3);
+      }
+      if (!fs.statSync(real).isDirectory()) throw new TskError(`--rootfs: ${JSON.stringify(opts.rootfs)} is not a directory`, 3);
+      this.rootfs = abs;
+      this.realRoot = real;
+    } else {
+      this.rootfs = undefined;
+      this.realRoot = undefined;
+    }
+  }
+
+  /** Map a target path to the real path, refusing escapes from the rootfs. */
+  resolve(p: string): string {
+    if (!path.isAbsolute(p)) throw new TskError(`internal: host path ${JSON.stringify(p)} is not absolute`);
+    if (!this.realRoot) return path.normalize(p);
+    // Refuse ".." that would climb above the root before anything touches the disk.
+    const parts = p.split('/').filter((s) => s && s !== '.');
+    let depth = 0;
+    for (const s of parts) {
+      depth += s === '..' ? -1 : 1;
+      if (depth < 0) throw new RootfsEscapeError(p, this.rootfs!, '".." climbs above the root');
+    }
+    const joined = path.join(this.realRoot, path.normalize('/' + parts.join('/')));
+    // Resolve the deepest existing ancestor; a symlink anywhere on the way must stay inside.
+    let probe = joined;
+    const tail: string[] = [];
+    for (;;) {
+      try {
+        const real = fs.realpathSync(probe);
+        if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
+          throw new RootfsEscapeError(p, this.rootfs!, `a symbolic link leads to ${JSON.stringify(real)}`);
+        }
+        return tail.length ? path.join(real, ...tail.reverse()) : real;
+      } catch (e) {
+        if (e instanceof RootfsEscapeError) throw e;
+        const err = e as NodeJS.ErrnoException;
+        if (err.code !== 'ENOENT' && err.code !== 'ENOTDIR') throw e;
+        // a dangling symlink pointing outside must be refused too
+        try {
+          const target = fs.readlinkSync(probe);
+          const abs = path.resolve(path.dirname(probe), target);
+          if (abs !== this.realRoot && !abs.startsWith(this.realRoot + path.sep)) {
+            throw new RootfsEscapeError(p, this.rootfs!, `a symbolic link leads to ${JSON.stringify(abs)}`);
+          }
+        } catch (le) {
+          if (le instanceof RootfsEscapeError) throw le;
+        }
+        tail.push(path.basename(probe));
+        const parent = path.dirname(probe);
+        if (parent === probe) throw e;
+        probe = parent;
+      }
+    }
+  }
+
+  async readFile(p: string): Promise<Buffer> {
+    try {
+      return await fsp.readFile(this.resolve(p));
+    } catch (e) {
+      throw fileError('read', p, e);
+    }
+  }
+
+  async readText(p: string): Promise<string> {
+    return (await this.readFile(p)).toString('utf8');
+  }
+
+  async stat(p: string): Promise<FileInfo | undefined> {
+    try {
+      const s = await fsp.lstat(this.resolve(p));
+      return {
+        isFile: s.isFile(),
+        isDirectory: s.isDirectory(),
+        isSymlink: s.isSymbolicLink(),
+        mode: s.mode & 0o7777,
+        size: s.size,
+        mtimeMs: s.mtimeMs,
+      };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw fileError('inspect', p, e);
+    }
+  }
+
+  async exists(p: string): Promise<boolean> {
+    return (await this.stat(p)) !== undefined;
+  }
+
+  async mkdirp(p: string, mode: number): Promise<void> {
+    const real = this.resolve(p);
+    const missing: string[] = [];
+    let cur = real;
+    while (!fs.existsSync(cur)) {
+      missing.push(cur);
+      const parent = path.dirname(cur);
+      if (parent === cur) break;
+      cur = parent;
+    }
+    try {
+      await fsp.mkdir(real, { recursive: true, mode });
+      // mkdir's mode is filtered by the umask; kubeadm's modes are explicit
+      for (const d of missing) await fsp.chmod(d, mode);
+    } catch (e) {
+      throw fileError('create directory', p, e);
+    }
+  }
+
+  async writeFileAtomic(p: string, data: string | Uint8Array, mode: number, dirMode = 0o755): Promise<void> {
+    const real = this.resolve(p);
+    const dir = path.dirname(real);
+    if (!fs.existsSync(dir)) await this.mkdirp(path.dirname(p), dirMode);
+    const tmp = path.join(dir, `.${path.basename(real)}.tmp-${randomBytes(6).toString('hex')}`);
+    let fh: fsp.FileHandle | undefined;
+    try {
+      fh = await fsp.open(tmp, 'wx', mode);
+      await fh.chmod(mode);
+      await fh.writeFile(data);
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+      await fsp.rename(tmp, real);
+      try {
+        const dh = await fsp.open(dir, 'r');
+        await dh.sync().catch(() => undefined);
+        await dh.close();
+      } catch {
+        /* directory fsync is best effort */
+      }
+    } catch (e) {
+      await fh?.close().catch(() => undefined);
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw fileError('write', p, e);
+    }
+  }
+
+  async chmod(p: string, mode: number): Promise<void> {
+    try {
+      await fsp.chmod(this.resolve(p), mode);
+    } catch (e) {
+      throw fileError('change the mode of', p, e);
+    }
+  }
+
+  async remove(p: string): Promise<void> {
+    try {
+      await fsp.rm(this.resolve(p), { recursive: true, force: true });
+    } catch (e) {
+      throw fileError('remove', p, e);
+    }
+  }
+
+  async readDir(p: string): Promise<string[]> {
+    try {
+      return (await fsp.readdir(this.resolve(p))).sort();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return [];
+      throw fileError('list', p, e);
+    }
+  }
+
+  async lookPath(cmd: string): Promise<string | undefined> {
+    const dirs = (this.environ.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':');
+    const candidates = cmd.includes('/') ? [cmd] : dirs.filter(Boolean).map((d) => path.join(d, cmd));
+    for (const c of candidates) {
+      try {
+        const real = this.resolve(path.resolve('/', c));
+        const s = await fsp.stat(real);
+        if (s.isFile() && (s.mode & 0o111) !== 0) return c;
+      } catch {
+        /* keep looking */
+      }
+    }
+    return undefined;
+  }
+
+  async exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const command = shellQuote([cmd, ...args]);
+    const found = await this.lookPath(cmd);
+    if (!found) return { exitCode: undefined, stdout: '', stderr: `executable file not found in $PATH: ${cmd}`, command, notFound: true };
+    const { execa } = await import('execa');
+    const [file, argv] = this.realRoot ? ['chroot', [this.realRoot, found, ...args]] : [found, args];
+    const r = await execa(file, argv, {
+      reject: false,
+      ...(opts.input !== undefined ? { input: opts.input } : {}),
+      env: { ...this.environ, ...(opts.env ?? {}) },
+      extendEnv: false,
+      ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      stripFinalNewline: false,
+    });
+    return {
+      exitCode: typeof r.exitCode === 'number' ? r.exitCode : undefined,
+      stdout: String(r.stdout ?? ''),
+      stderr: String(r.stderr ?? ''),
+      command,
+      ...(r.timedOut ? { timedOut: true } : {}),
+    };
+  }
+
+  hostname(): string {
+    return os.hostname();
+  }
+
+  interfaces(): NetInterfaceAddress[] {
+    const out: NetInterfaceAddress[] = [];
+    for (const [iface, addrs] of Object.entries(os.networkInterfaces())) {
+      for (const a of addrs ?? []) {
+        out.push({ iface, address: a.address, family: a.family === 'IPv6' ? 6 : 4, internal: a.internal, cidr: a.cidr ?? null });
+      }
+    }
+    return out;
+  }
+
+  async defaultRouteAddress(family: 4 | 6 = 4): Promise<string | undefined> {
+    const iface = family === 4 ? defaultRouteIface4() : defaultRouteIface6();
+    if (!iface) return undefined;
+    const addrs = this.interfaces().filter((a) => a.iface === iface && a.family === family && !a.internal);
+    const global = addrs.filter((a) => !(family === 6 && a.address.toLowerCase().startsWith('fe80')));
+    return global[0]?.address;
+  }
+
+  portFree(port: number, address?: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen({ port, host: address, exclusive: true }, () => srv.close(() => resolve(true)));
+    });
+  }
+
+  async httpGet(url: string, opts: HttpGetOptions = {}): Promise<HttpResponse> {
+    const u = new URL(url);
+    const mod = u.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    return new Promise((resolve, reject) => {
+      const req = mod.request(
+        u,
+        {
+          method: 'GET',
+          timeout: opts.timeoutMs ?? 10_000,
+          ...(u.protocol === 'https:'
+            ? {
+                rejectUnauthorized: !opts.insecure,
+                ...(opts.ca ? { ca: opts.ca } : {}),
+                ...(opts.cert ? { cert: opts.cert } : {}),
+                ...(opts.key ? { key: opts.key } : {}),
+              }
+            : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`request to ${url} timed out`)));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  env(name: string): string | undefined {
+    return this.environ[name];
+  }
+
+  isRoot(): boolean {
+    return typeof process.geteuid === 'function' ? process.geteuid() === 0 : false;
+  }
+
+  now(): Date {
+    return new Date();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
+  }
+
+  cpuCount(): number {
+    return os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+  }
+
+  totalMemoryBytes(): number {
+    return os.totalmem();
+  }
+}
+
+function fileError(verb: string, p: string, e: unknown): TskError {
+  if (e instanceof TskError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const why =
+    err.code === 'ENOENT'
+      ? 'no such file or directory'
+      : err.code === 'EACCES' || err.code === 'EPERM'
+        ? 'permission denied'
+        : err.code === 'EISDIR'
+          ? 'is a directory'
+          : err.code === 'ENOTDIR'
+            ? 'a parent is not a directory'
+            : err.code === 'ENOSPC'
+              ? 'no space left on device'
+              : (err.message ?? String(e));
+  return new TskError(`unable to ${verb} ${JSON.stringify(p)}: ${why}`, 1, { cause: e });
+}
+
+function defaultRouteIface4(): string | undefined {
+  try {
+    const lines = fs.readFileSync('/proc/net/route', 'utf8').trim().split('\n').slice(1);
+    let best: { iface: string; metric: number } | undefined;
+    for (const l of lines) {
+      const f = l.trim().split(/\s+/);
+      if (f[1] === '00000000' && f[7] === '00000000') {
+        const metric = Number(f[6]);
+        if (!best || metric < best.metric) best = { iface: f[0]!, metric };
+      }
+    }
+    return best?.iface;
+  } catch {
+    return undefined;
+  }
+}
+
+function defaultRouteIface6(): string | undefined {
+  try {
+    for (const l of fs.readFileSync('/proc/net/ipv6_route', 'utf8').trim().split('\n')) {
+      const f = l.trim().split(/\s+/);
+      if (f[0] === '00000000000000000000000000000000' && f[1] === '00' && f[9] !== 'lo') return f[9];
+    }
+  } catch {
+    /* no IPv6 */
+  }
+  return undefined;
+}

@@ -1,0 +1,70 @@
+// Program output. Phases never write to process streams directly: they get an Output.
+// `print` is the normal `[phase] message` stream (stdout, like kubeadm's fmt.Printf lines);
+// `warn` goes to stderr in klog's warning shape; `v(n, ...)` prints only at --v >= n.
+
+export interface Streams {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+export interface Output {
+  readonly verbosity: number;
+  /** a whole line to stdout (a newline is added) */
+  println(line?: string): void;
+  /** `[tag] message` to stdout */
+  print(tag: string, message: string): void;
+  /** a warning line to stderr */
+  warn(message: string): void;
+  /** a detail line to stderr, only at the given verbosity or higher */
+  v(level: number, message: string): void;
+}
+
+function klogPrefix(kind: 'W' | 'I', now: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${kind}${p(now.getMonth() + 1)}${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:` +
+    `${p(now.getSeconds())}.${p(now.getMilliseconds() * 1000, 6)} ${String(process.pid).padStart(7)} tskubeadm]`
+  );
+}
+
+export function createOutput(streams: Streams, verbosity = 0): Output {
+  return {
+    verbosity,
+    println(line = '') {
+      streams.stdout.write(line + '\n');
+    },
+    print(tag, message) {
+      streams.stdout.write(`[${tag}] ${message}\n`);
+    },
+    warn(message) {
+      streams.stderr.write(`${klogPrefix('W', new Date())} ${message}\n`);
+    },
+    v(level, message) {
+      if (verbosity >= level) streams.stderr.write(`${klogPrefix('I', new Date())} ${message}\n`);
+    },
+  };
+}
+
+/** An Output that records lines, for tests and for capturing phase output. */
+export function memoryOutput(verbosity = 0): Output & { lines: string[]; errLines: string[]; text(): string } {
+  const lines: string[] = [];
+  const errLines: string[] = [];
+  return {
+    verbosity,
+    lines,
+    errLines,
+    text: () => lines.join('\n'),
+    println(line = '') {
+      lines.push(line);
+    },
+    print(tag, message) {
+      lines.push(`[${tag}] ${message}`);
+    },
+    warn(message) {
+      errLines.push(`W ${message}`);
+    },
+    v(level, message) {
+      if (verbosity >= level) errLines.push(`I ${message}`);
+    },
+  };
+}

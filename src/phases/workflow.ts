@@ -1,0 +1,172 @@
+// The phase workflow: one tree of phases gives the ordered run of a command, its `phase` subcommands
+// and the names accepted by --skip-phases. Paths such as "certs/apiserver" identify phases.
+
+import { TskError, PhaseError, UsageError } from '../errors.js';
+import type { Output } from '../output.js';
+import type { FlagName } from '../cli/flags.js';
+
+export interface PhaseContext {
+  out: Output;
+  /** the phase path being run, e.g. "certs/apiserver" */
+  path: string;
+}
+
+export interface Phase<D> {
+  name: string;
+  aliases?: string[];
+  short: string;
+  long?: string;
+  example?: string;
+  /** hidden phases run but get no `phase` subcommand and are not listed in help */
+  hidden?: boolean;
+  /** ordered child phases */
+  phases?: Phase<D>[];
+  /** the `all` child: selecting it selects its parent and every sibling */
+  runAllSiblings?: boolean;
+  /** flags the generated phase command takes from the command's flag set */
+  inheritFlags?: readonly FlagName[];
+  /** phases (by name) that must have run before this one in the same invocation */
+  dependencies?: string[];
+  /** accepts positional arguments (e.g. join's API endpoint); default: none */
+  acceptsArgs?: boolean;
+  runIf?: (data: D) => boolean | Promise<boolean>;
+  run?: (data: D, ctx: PhaseContext) => Promise<void> | void;
+}
+
+export interface FlatPhase<D> {
+  phase: Phase<D>;
+  /** "certs/apiserver" */
+  path: string;
+  level: number;
+  parent: FlatPhase<D> | undefined;
+  /** paths of every descendant */
+  descendants: string[];
+}
+
+/** An `all` child that runs its siblings, built once so every parent shares the same shape. */
+export function allPhase<D>(short: string, inheritFlags?: readonly FlagName[]): Phase<D> {
+  return { name: 'all', short, runAllSiblings: true, ...(inheritFlags ? { inheritFlags } : {}) };
+}
+
+function cleanName(name: string): string {
+  return name.toLowerCase().replace(/\s+/g, '-');
+}
+
+/** Pre-order flattening; top-level `all` phases are command-only and excluded. */
+export function flatten<D>(phases: Phase<D>[]): FlatPhase<D>[] {
+  const out: FlatPhase<D>[] = [];
+  const visit = (p: Phase<D>, parent: FlatPhase<D> | undefined, level: number): FlatPhase<D> => {
+    const path = parent ? `${parent.path}/${cleanName(p.name)}` : cleanName(p.name);
+    const node: FlatPhase<D> = { phase: p, path, level, parent, descendants: [] };
+    out.push(node);
+    for (const c of p.phases ?? []) {
+      const child = visit(c, node, level + 1);
+      node.descendants.push(child.path, ...child.descendants);
+    }
+    return node;
+  };
+  for (const p of phases) {
+    if (p.runAllSiblings) continue;
+    visit(p, undefined, 0);
+  }
+  return out;
+}
+
+export interface SelectOptions {
+  /** run only these phases (and their descendants) */
+  only?: string[];
+  /** skip these phases (and their descendants) */
+  skip?: string[];
+}
+
+function unknownPhase(name: string, known: string[]): UsageError {
+  const close = known.filter((k) => k.endsWith('/' + name) || k.split('/').pop() === name.split('/').pop());
+  const hint = close.length
+    ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?`
+    : `valid phase names: ${known.filter((k) => !k.endsWith('/all')).join(', ')}`;
+  return new UsageError(`invalid phase name: ${name}`, { hint });
+}
+
+/** Which phase paths will run, kubeadm's rules: a filter selects a subtree; skips remove subtrees. */
+export function select<D>(flat: FlatPhase<D>[], opts: SelectOptions): Set<string> {
+  const byPath = new Map(flat.map((f) => [f.path, f]));
+  const known = flat.map((f) => f.path);
+  const run = new Set<string>(opts.only && opts.only.length ? [] : known);
+  for (const name of opts.only ?? []) {
+    const node = byPath.get(name);
+    if (!node) throw unknownPhase(name, known);
+    run.add(name);
+    node.descendants.forEach((d) => run.add(d));
+  }
+  for (const raw of opts.skip ?? []) {
+    const name = raw.trim();
+    if (!name) continue;
+    const node = byPath.get(name);
+    if (!node) throw unknownPhase(name, known);
+    run.delete(name);
+    node.descendants.forEach((d) => run.delete(d));
+  }
+  return run;
+}
+
+export interface RunWorkflowOptions<D> extends SelectOptions {
+  out: Output;
+  /** builds the shared data once, after phase selection has been validated */
+  data: () => Promise<D>;
+  /** called after each phase with its wall time (ms) */
+  onPhaseDone?: (path: string, ms: number) => void;
+}
+
+export async function runWorkflow<D>(phases: Phase<D>[], opts: RunWorkflowOptions<D>): Promise<D> {
+  const flat = flatten(phases);
+  const toRun = select(flat, opts);
+
+  // every dependency must be among the phases that run before, as kubeadm checks up front
+  const seen = new Set<string>();
+  const missing: string[] = [];
+  for (const f of flat) {
+    if (!toRun.has(f.path)) continue;
+    for (const dep of f.phase.dependencies ?? []) {
+      if (!seen.has(dep)) missing.push(`\tmissing [${dep}] phase(s) needed by "${f.phase.name}" phase`);
+    }
+    seen.add(f.phase.name);
+  }
+  if (missing.length) throw new TskError(`unresolved dependencies:\n${missing.join('\n')}`);
+
+  const data = await opts.data();
+  for (const f of flat) {
+    if (!toRun.has(f.path)) continue;
+    const p = f.phase;
+    if (p.runAllSiblings) continue;
+    if (p.runIf) {
+      let ok: boolean;
+      try {
+        ok = await p.runIf(data);
+      } catch (e) {
+        throw new PhaseError(f.path, e);
+      }
+      if (!ok) {
+        opts.out.v(1, `[${f.path}] Skipping phase: its run condition is not met`);
+        continue;
+      }
+    }
+    if (!p.run) continue;
+    const start = Date.now();
+    try {
+      await p.run(data, { out: opts.out, path: f.path });
+    } catch (e) {
+      throw new PhaseError(f.path, e);
+    }
+    opts.onPhaseDone?.(f.path, Date.now() - start);
+  }
+  return data;
+}
+
+/** kubeadm's phase list for a command's long help. */
+export function phaseHelp<D>(commandUse: string, phases: Phase<D>[]): string {
+  const flat = flatten(phases).filter((f) => !f.phase.hidden && !f.phase.runAllSiblings);
+  const use = (f: FlatPhase<D>) => (f.level > 0 ? '/' : '') + cleanName(f.phase.name);
+  const width = Math.max(...flat.map((f) => use(f).length));
+  const lines = flat.map((f) => ' '.repeat(2 * f.level) + use(f).padEnd(width + 2) + f.phase.short);
+  return `The "${commandUse}" command executes the following phases:\n\`\`\`\n${lines.join('\n')}\n\`\`\``;
+}
