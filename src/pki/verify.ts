@@ -1,0 +1,341 @@
+// Checks applied to certificates and keys that already exist, so the phases can reuse them
+// ("Using existing ...") or fail with an error that names the file and the problem.
+
+import { formatIP, ipEqual, parseIP } from './ip.js';
+import { parsePrivateKeyPem, type PrivateKey } from './keys.js';
+import { parseCertificatesPem, type LoadedCert } from './load.js';
+import { CERT_SPECS, certFile, keyFile, type AltNames, type CAName, type CertSpec } from './specs.js';
+
+const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+
+/**
+ * Go's ValidateCertPeriod: undefined when `now` is inside [NotBefore, NotAfter], otherwise the reason.
+ * kubeadm only warns about this for CAs and certificates it finds on disk.
+ */
+export function checkPeriod(cert: LoadedCert, now: Date): string | undefined {
+  const period = `NotBefore: ${iso(cert.notBefore)}, NotAfter: ${iso(cert.notAfter)}`;
+  if (now.getTime() < cert.notBefore.getTime()) return `the certificate is not valid yet: ${period}`;
+  if (now.getTime() > cert.notAfter.getTime()) return `the certificate has expired: ${period}`;
+  return undefined;
+}
+
+function sameName(a: LoadedCert, b: LoadedCert, which: 'issuer-of-a-is-subject-of-b'): boolean {
+  void which;
+  const x = Buffer.from(a.parsed.issuerName.toArrayBuffer());
+  const y = Buffer.from(b.parsed.subjectName.toArrayBuffer());
+  return x.equals(y);
+}
+
+function timeError(c: LoadedCert, now: Date): string | undefined {
+  if (now.getTime() < c.notBefore.getTime()) {
+    return `x509: certificate has expired or is not yet valid: current time ${iso(now)} is before ${iso(c.notBefore)}`;
+  }
+  if (now.getTime() > c.notAfter.getTime()) {
+    return `x509: certificate has expired or is not yet valid: current time ${iso(now)} is after ${iso(c.notAfter)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Go's VerifyCertChain (x509 Verify with the CA as the only root, any key usage): the certificate,
+ * through the optional intermediates, must be signed by `root`; every certificate on the path must be
+ * inside its validity period and every issuer must be a CA. Returns undefined when it verifies,
+ * otherwise Go-style error text.
+ */
+export function verifyChain(
+  cert: LoadedCert,
+  intermediates: readonly LoadedCert[],
+  root: LoadedCert,
+  now: Date,
+): string | undefined {
+  const te = timeError(cert, now);
+  if (te) return te;
+  let current = cert;
+  const used = new Set<LoadedCert>();
+  for (let depth = 0; depth < 10; depth++) {
+    // is `current` signed by the root?
+    if (sameName(current, root, 'issuer-of-a-is-subject-of-b') && current.native.verify(root.native.publicKey)) {
+      if (!root.isCA) return 'x509: certificate is not authorized to sign other certificates';
+      return timeError(root, now);
+    }
+    const next = intermediates.find(
+      (c) => !used.has(c) && sameName(current, c, 'issuer-of-a-is-subject-of-b') && current.native.verify(c.native.publicKey),
+    );
+    if (!next) break;
+    if (!next.isCA) return 'x509: certificate is not authorized to sign other certificates';
+    const nte = timeError(next, now);
+    if (nte) return nte;
+    used.add(next);
+    current = next;
+  }
+  return `x509: certificate signed by unknown authority (possibly because the issuer is not "${root.commonName}")`;
+}
+
+/** True when the private key is the one the certificate was issued for. */
+export function certMatchesKey(cert: LoadedCert, key: PrivateKey): boolean {
+  return cert.native.checkPrivateKey(key.key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SAN coverage (Go's Certificate.VerifyHostname for each name the configuration needs)
+
+function lower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+function validHostname(host: string, isPattern: boolean): boolean {
+  if (!isPattern) host = host.replace(/\.$/, '');
+  if (host.length === 0) return false;
+  if (host === '*') return false;
+  const labels = host.split('.');
+  for (let i = 0; i < labels.length; i++) {
+    const part = labels[i]!;
+    if (part === '') return false;
+    if (isPattern && i === 0 && part === '*') continue;
+    for (let j = 0; j < part.length; j++) {
+      const c = part[j]!;
+      if (/[a-zA-Z0-9]/.test(c)) continue;
+      if (c === '-' && j !== 0) continue;
+      if (c === '_') continue;
+      return false;
+    }
+  }
+  return true;
+}
+
+function matchHostnames(pattern: string, host: string): boolean {
+  pattern = pattern.replace(/\.$/, '');
+  host = host.replace(/\.$/, '');
+  if (pattern.length === 0 || host.length === 0) return false;
+  const p = pattern.split('.');
+  const h = host.split('.');
+  if (p.length !== h.length) return false;
+  for (let i = 0; i < p.length; i++) {
+    if (i === 0 && p[i] === '*') continue;
+    if (p[i] !== h[i]) return false;
+  }
+  return true;
+}
+
+/** Go's VerifyHostname for one name or IP; true when the certificate covers it. */
+export function coversName(cert: LoadedCert, name: string): boolean {
+  let candidate = name;
+  if (candidate.startsWith('[') && candidate.endsWith(']')) candidate = candidate.slice(1, -1);
+  const ip = parseIP(candidate, false);
+  if (ip) return cert.ips.some((x) => ipEqual(x, ip));
+  const cand = lower(candidate);
+  const validCandidate = validHostname(cand, false);
+  for (const m of cert.dnsNames) {
+    const match = lower(m);
+    if (validCandidate && validHostname(match, true)) {
+      if (matchHostnames(match, cand)) return true;
+    } else if (match.replace(/\.$/, '') === cand.replace(/\.$/, '')) return true;
+  }
+  return false;
+}
+
+export interface SanProblem {
+  kind: 'dns' | 'ip';
+  value: string;
+}
+
+/** The configured SANs the certificate does not cover (empty when it covers all). */
+export function missingSANs(cert: LoadedCert, alt: AltNames): SanProblem[] {
+  const out: SanProblem[] = [];
+  for (const d of alt.dns) if (!coversName(cert, d)) out.push({ kind: 'dns', value: d });
+  for (const i of alt.ips) if (!coversName(cert, i)) out.push({ kind: 'ip', value: formatIP(parseIP(i)!) });
+  return out;
+}
+
+export function describeMissingSANs(name: string, file: string, missing: readonly SanProblem[]): string {
+  const what = missing
+    .map((m) => (m.kind === 'ip' ? `the IP address ${m.value}` : `the DNS name ${m.value}`))
+    .join(', ');
+  return `certificate ${name} (${file}) does not include ${what} needed by the configuration`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// existing files, one certificate at a time
+
+export type CheckStatus = 'ok' | 'error';
+
+export interface ExistingCertCheck {
+  ok: boolean;
+  /** the certificate as loaded (when it could be) */
+  cert?: LoadedCert;
+  key?: PrivateKey;
+  /** fatal problems, each naming the file */
+  errors: string[];
+  /** non-fatal problems (validity period, key mismatch in lenient mode) */
+  warnings: string[];
+}
+
+export interface CheckOptions {
+  /** certificates dir used to name files in messages */
+  dir?: string;
+  now: Date;
+  /** the CA certificate the leaf must chain to (leaves only) */
+  ca?: LoadedCert;
+  /** SANs the configuration now needs (serving certificates) */
+  altNames?: AltNames;
+  /** require the key file and require it to match the certificate (default true) */
+  requireKey?: boolean;
+}
+
+function join(dir: string | undefined, rel: string): string {
+  if (!dir) return rel;
+  return dir.endsWith('/') ? dir + rel : `${dir}/${rel}`;
+}
+
+/**
+ * Check an existing certificate (and key) against a spec: parseable, a CA when it must be one,
+ * signed by its CA, SANs covering `altNames`, key present and matching. Period problems are
+ * warnings, as in kubeadm; for leaves an expired certificate also fails chain verification.
+ */
+export function checkExistingCert(
+  spec: CertSpec,
+  certPem: string | Uint8Array | undefined,
+  keyPem: string | Uint8Array | undefined,
+  opts: CheckOptions,
+): ExistingCertCheck {
+  const crtPath = join(opts.dir, certFile(spec.baseName));
+  const keyPath = join(opts.dir, keyFile(spec.baseName));
+  const res: ExistingCertCheck = { ok: false, errors: [], warnings: [] };
+  if (certPem === undefined) {
+    res.errors.push(`certificate ${spec.name} (${crtPath}) does not exist`);
+    return res;
+  }
+  let chain: LoadedCert[];
+  try {
+    chain = parseCertificatesPem(certPem, crtPath);
+  } catch (e) {
+    res.errors.push(e instanceof Error ? e.message : String(e));
+    return res;
+  }
+  const cert = chain[0]!;
+  res.cert = cert;
+  const pw = checkPeriod(cert, opts.now);
+  if (pw) res.warnings.push(`WARNING: could not validate bounds for certificate ${spec.baseName}: ${pw}`);
+
+  if (spec.isCA && !cert.isCA) res.errors.push(`certificate ${spec.name} (${crtPath}) is not a CA`);
+
+  if (!spec.isCA && opts.ca) {
+    const err = verifyChain(cert, chain.slice(1), opts.ca, opts.now);
+    if (err) res.errors.push(`certificate ${spec.name} (${crtPath}) is not signed by corresponding CA: ${err}`);
+  }
+
+  if (opts.altNames) {
+    const missing = missingSANs(cert, opts.altNames);
+    if (missing.length) res.errors.push(describeMissingSANs(spec.name, crtPath, missing));
+  }
+
+  if (opts.requireKey !== false) {
+    if (keyPem === undefined) res.errors.push(`the private key file ${keyPath} for certificate ${spec.name} does not exist`);
+    else {
+      try {
+        const key = parsePrivateKeyPem(keyPem, keyPath);
+        res.key = key;
+        if (!certMatchesKey(cert, key)) {
+          res.errors.push(`the private key ${keyPath} does not match the certificate ${crtPath}`);
+        }
+      } catch (e) {
+        res.errors.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+  }
+  res.ok = res.errors.length === 0;
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------
+// external CA mode
+
+/** Leaves kubeadm requires (UsingExternalCA / UsingExternalFrontProxyCA / UsingExternalEtcdCA) when a CA key is absent. */
+export const EXTERNAL_CA_REQUIRED_LEAVES: Record<CAName, readonly string[]> = {
+  ca: ['apiserver', 'apiserver-kubelet-client'],
+  'front-proxy-ca': ['front-proxy-client'],
+  'etcd-ca': ['apiserver-etcd-client', 'etcd-server', 'etcd-peer', 'etcd-healthcheck-client'],
+};
+
+export interface ExternalCAResult {
+  /** true when ca.crt is present and ca.key is absent */
+  external: boolean;
+  errors: string[];
+  warnings: string[];
+}
+
+type Files = ReadonlyMap<string, string | Uint8Array> | Readonly<Record<string, string | Uint8Array>>;
+
+function fileOf(files: Files, p: string): string | Uint8Array | undefined {
+  return files instanceof Map ? files.get(p) : (files as Record<string, string | Uint8Array>)[p];
+}
+
+/**
+ * External CA rule for one CA: the CA certificate must load and be a CA; when its key is absent,
+ * every leaf kubeadm requires must exist, have a loadable key and verify against the CA.
+ * With `allLeaves`, every leaf signed by the CA is checked (kubeadm's CreatePKIAssets rule).
+ */
+export function checkExternalCA(
+  caName: CAName,
+  files: Files,
+  opts: { dir?: string; now: Date; allLeaves?: boolean },
+): ExternalCAResult {
+  const caSpec = CERT_SPECS.find((s) => s.name === caName)!;
+  const res: ExternalCAResult = { external: false, errors: [], warnings: [] };
+  const crtPath = join(opts.dir, certFile(caSpec.baseName));
+  const crt = fileOf(files, certFile(caSpec.baseName));
+  if (crt === undefined) {
+    res.errors.push(`failure loading certificate for ${caSpec.name}: couldn't load the certificate file ${crtPath}: no such file`);
+    return res;
+  }
+  let ca: LoadedCert;
+  try {
+    ca = parseCertificatesPem(crt, crtPath)[0]!;
+  } catch (e) {
+    res.errors.push(`failure loading certificate for ${caSpec.name}: ${e instanceof Error ? e.message : String(e)}`);
+    return res;
+  }
+  const pw = checkPeriod(ca, opts.now);
+  if (pw) res.warnings.push(`WARNING: could not validate bounds for certificate ${caSpec.baseName}: ${pw}`);
+  if (!ca.isCA) {
+    res.errors.push(`certificate ${caSpec.name} (${crtPath}) is not a CA`);
+    return res;
+  }
+  if (fileOf(files, keyFile(caSpec.baseName)) !== undefined) return res;
+  res.external = true;
+  const leaves = opts.allLeaves
+    ? CERT_SPECS.filter((s) => s.caName === caName)
+    : EXTERNAL_CA_REQUIRED_LEAVES[caName].map((n) => CERT_SPECS.find((s) => s.name === n)!);
+  for (const leaf of leaves) {
+    const lc = join(opts.dir, certFile(leaf.baseName));
+    const lk = join(opts.dir, keyFile(leaf.baseName));
+    const keyData = fileOf(files, keyFile(leaf.baseName));
+    if (keyData === undefined) {
+      res.errors.push(`failure loading key for ${leaf.baseName}: couldn't load the private key file ${lk}: no such file (external CA mode: ${caSpec.baseName}.key is absent, so this file must be provided)`);
+      continue;
+    }
+    try {
+      parsePrivateKeyPem(keyData, lk);
+    } catch (e) {
+      res.errors.push(`failure loading key for ${leaf.baseName}: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    const certData = fileOf(files, certFile(leaf.baseName));
+    if (certData === undefined) {
+      res.errors.push(`failure loading certificate for ${leaf.name}: couldn't load the certificate file ${lc}: no such file (external CA mode: ${caSpec.baseName}.key is absent, so this file must be provided)`);
+      continue;
+    }
+    let chain: LoadedCert[];
+    try {
+      chain = parseCertificatesPem(certData, lc);
+    } catch (e) {
+      res.errors.push(`failure loading certificate for ${leaf.name}: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    const lpw = checkPeriod(chain[0]!, opts.now);
+    if (lpw) res.warnings.push(`WARNING: could not validate bounds for certificate ${leaf.name}: ${lpw}`);
+    const err = verifyChain(chain[0]!, chain.slice(1), ca, opts.now);
+    if (err) res.errors.push(`certificate ${leaf.name} (${lc}) is not signed by corresponding CA: ${err}`);
+  }
+  return res;
+}
