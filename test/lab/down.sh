@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# npm run lab:down — stop everything the lab started and leave the machine as before
+# (the build cache in $TSK_LAB_CACHE stays).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$LAB_DIR/host.sh"
+need_root
+for hd in "$LAB_STATE"/hosts/h*; do
+  [ -d "$hd" ] || continue
+  n=${hd##*/h}
+  host_destroy "$n"
+  log "host $(host_name "$n"): removed"
+done
+# leftover cgroups of hosts whose state dir is already gone
+for h in $(CG_HIERARCHIES); do
+  for d in "$h"/tsklab-h*; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done
+done
+ip link del "$LAB_BRIDGE" 2>/dev/null && log "bridge $LAB_BRIDGE removed"
+if [ -f "$LAB_STATE/sysctl.orig" ]; then
+  while IFS= read -r kv; do sysctl -qw "$kv" 2>/dev/null || true; done < "$LAB_STATE/sysctl.orig"
+fi
+if [ -f "$LAB_STATE/created-dirs" ]; then
+  tac "$LAB_STATE/created-dirs" | while read -r d; do rmdir "$d" 2>/dev/null || true; done
+fi
+rm -rf "$LAB_STATE"
+log "lab down"
