@@ -1,0 +1,241 @@
+// The real Kubernetes API client. This is the only module that touches @kubernetes/client-node, and
+// only through a dynamic import inside createKubeClient(), so commands that never talk to a cluster
+// (and `--help`) do not load it. client-node is used for what it is good at (kubeconfig parsing,
+// credentials, TLS material); requests are plain JSON over node:https so objects reach the server
+// exactly as the renderers built them (no model round-trip dropping or retyping fields).
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Host } from '../host/types.js';
+import { KubeApiError } from '../errors.js';
+import { TSKUBEADM_VERSION } from '../versions.js';
+import { BaseKubeClient, PATCH_CONTENT_TYPES, type BaseClientOptions, type KubeClient, type ListOptions, type PatchType } from './base.js';
+import { KubeStatusError, reasonForCode } from './errors.js';
+import {
+  guessPlural,
+  knownResource,
+  refOf,
+  splitApiVersion,
+  type KubeObject,
+  type ObjectRef,
+  type ResourceInfo,
+} from './types.js';
+
+export type { KubeClient, ListOptions, PatchType, RetryOptions } from './base.js';
+
+export interface KubeClientOptions extends BaseClientOptions {
+  /** kubeconfig file contents (YAML) */
+  kubeconfig: string;
+  /** replaces the server URL of the current cluster (kubeadm points admin.conf at the local endpoint) */
+  server?: string;
+  /** per-request timeout (ms); default 30 s */
+  requestTimeoutMs?: number;
+  userAgent?: string;
+}
+
+interface Transport {
+  server: string;
+  options: https.RequestOptions;
+}
+
+interface RawResponse {
+  status: number;
+  body: string;
+}
+
+function goArch(): string {
+  const a = process.arch;
+  return a === 'x64' ? 'amd64' : a === 'ia32' ? '386' : a;
+}
+
+/** Build a client from kubeconfig text. Loads @kubernetes/client-node on first use. */
+export async function createKubeClient(opts: KubeClientOptions): Promise<KubeClient> {
+  const k8s = await import('@kubernetes/client-node');
+  const kc = new k8s.KubeConfig();
+  try {
+    kc.loadFromString(opts.kubeconfig);
+  } catch (e) {
+    throw new KubeApiError(`failed to load kubeconfig: ${e instanceof Error ? e.message : String(e)}`, undefined, { cause: e });
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new KubeApiError('failed to load kubeconfig: no current cluster (check current-context)');
+  const reqOpts: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(reqOpts);
+  const server = (opts.server ?? cluster.server).replace(/\/+$/, '');
+  return new RealKubeClient({ server, options: reqOpts }, opts);
+}
+
+/** Build a client from a kubeconfig file on the host (e.g. /etc/kubernetes/admin.conf). */
+export async function loadKubeClient(host: Host, kubeconfigPath: string, opts: Omit<KubeClientOptions, 'kubeconfig'> = {}): Promise<KubeClient> {
+  let text: string;
+  try {
+    text = await host.readText(kubeconfigPath);
+  } catch (e) {
+    throw new KubeApiError(`failed to load admin kubeconfig: open ${kubeconfigPath}: ${e instanceof Error ? e.message : String(e)}`, undefined, {
+      cause: e,
+    });
+  }
+  return createKubeClient({ ...opts, kubeconfig: text });
+}
+
+class RealKubeClient extends BaseKubeClient {
+  private readonly transport: Transport;
+  private readonly requestTimeoutMs: number;
+  private readonly userAgent: string;
+  private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>();
+
+  constructor(transport: Transport, opts: KubeClientOptions) {
+    super(opts);
+    this.transport = transport;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+    this.userAgent = opts.userAgent ?? `tskubeadm/v${TSKUBEADM_VERSION} (${process.platform}/${goArch()})`;
+  }
+
+  async get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined> {
+    const path = await this.objectPath(ref, 'get');
+    const res = await this.send('GET', path, 'get', ref);
+    if (res.status === 404) return undefined;
+    return this.decode<T>(res, 'get', ref);
+  }
+
+  async list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string, opts: ListOptions = {}): Promise<T[]> {
+    const ref: ObjectRef = { apiVersion, kind, name: '', ...(namespace ? { namespace } : {}) };
+    const info = await this.resource(apiVersion, kind, 'list');
+    let path = this.collectionPath(apiVersion, info, namespace);
+    const q = new URLSearchParams();
+    if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
+    if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
+    if ([...q.keys()].length) path += `?${q.toString()}`;
+    const res = await this.send('GET', path, 'list', ref);
+    const body = this.decode<{ items?: T[] } & KubeObject>(res, 'list', ref);
+    return (body.items ?? []).map((it) => ({ ...it, apiVersion, kind }) as T);
+  }
+
+  async create<T extends KubeObject>(obj: T): Promise<T> {
+    const ref = refOf(obj);
+    const info = await this.resource(obj.apiVersion, obj.kind, 'create', ref);
+    const path = this.collectionPath(obj.apiVersion, info, info.namespaced ? (ref.namespace ?? 'default') : undefined);
+    const res = await this.send('POST', path, 'create', ref, JSON.stringify(obj), 'application/json');
+    return this.decode<T>(res, 'create', ref);
+  }
+
+  async update<T extends KubeObject>(obj: T): Promise<T> {
+    const ref = refOf(obj);
+    const path = await this.objectPath(ref, 'update');
+    const res = await this.send('PUT', path, 'update', ref, JSON.stringify(obj), 'application/json');
+    return this.decode<T>(res, 'update', ref);
+  }
+
+  async patch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: unknown, type: PatchType): Promise<T> {
+    const path = await this.objectPath(ref, 'patch');
+    const res = await this.send('PATCH', path, 'patch', ref, JSON.stringify(patch), PATCH_CONTENT_TYPES[type]);
+    return this.decode<T>(res, 'patch', ref);
+  }
+
+  async delete(ref: ObjectRef): Promise<boolean> {
+    const path = await this.objectPath(ref, 'delete');
+    const res = await this.send('DELETE', path, 'delete', ref);
+    if (res.status === 404) return false;
+    this.decode(res, 'delete', ref);
+    return true;
+  }
+
+  // ---- paths and discovery ----
+
+  private groupVersionPath(apiVersion: string): string {
+    const { group, version } = splitApiVersion(apiVersion);
+    return group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+  }
+
+  private collectionPath(apiVersion: string, info: ResourceInfo, namespace: string | undefined): string {
+    const gv = this.groupVersionPath(apiVersion);
+    return info.namespaced && namespace ? `${gv}/namespaces/${encodeURIComponent(namespace)}/${info.plural}` : `${gv}/${info.plural}`;
+  }
+
+  private async objectPath(ref: ObjectRef, verb: string): Promise<string> {
+    if (!ref.name) throw new KubeApiError(`unable to ${verb} ${ref.kind}: no name given`);
+    const info = await this.resource(ref.apiVersion, ref.kind, verb, ref);
+    const ns = info.namespaced ? (ref.namespace ?? 'default') : undefined;
+    return `${this.collectionPath(ref.apiVersion, info, ns)}/${encodeURIComponent(ref.name)}`;
+  }
+
+  private async resource(apiVersion: string, kind: string, verb: string, ref?: ObjectRef): Promise<ResourceInfo> {
+    const known = knownResource(apiVersion, kind);
+    if (known) return known;
+    let p = this.discovery.get(apiVersion);
+    if (!p) {
+      p = this.discover(apiVersion, verb, ref);
+      this.discovery.set(apiVersion, p);
+      p.catch(() => this.discovery.delete(apiVersion));
+    }
+    const table = await p;
+    return table.get(kind) ?? { plural: guessPlural(kind), namespaced: true };
+  }
+
+  private async discover(apiVersion: string, verb: string, ref?: ObjectRef): Promise<Map<string, ResourceInfo>> {
+    const res = await this.send('GET', this.groupVersionPath(apiVersion), verb, ref);
+    const body = this.decode<{ resources?: { name: string; kind: string; namespaced: boolean }[] } & KubeObject>(res, verb, ref);
+    const table = new Map<string, ResourceInfo>();
+    for (const r of body.resources ?? []) {
+      if (r.name.includes('/')) continue; // subresources
+      table.set(r.kind, { plural: r.name, namespaced: r.namespaced });
+    }
+    return table;
+  }
+
+  // ---- the wire ----
+
+  private decode<T>(res: RawResponse, verb: string, ref: ObjectRef | undefined): T {
+    if (res.status >= 200 && res.status < 300) {
+      try {
+        return (res.body ? JSON.parse(res.body) : {}) as T;
+      } catch (e) {
+        throw new KubeStatusError(verb, ref, res.status, 'Unknown', `the server answered with something that is not JSON: ${res.body.slice(0, 200)}`, e);
+      }
+    }
+    let reason: string = reasonForCode(res.status);
+    let message = res.body.trim();
+    try {
+      const st = JSON.parse(res.body) as { kind?: string; reason?: string; message?: string };
+      if (st && st.kind === 'Status') {
+        if (st.reason) reason = st.reason;
+        if (st.message !== undefined) message = st.message;
+      }
+    } catch {
+      // not a Status document; keep the raw text
+    }
+    throw new KubeStatusError(verb, ref, res.status, reason, message);
+  }
+
+  private send(method: string, path: string, verb: string, ref: ObjectRef | undefined, body?: string, contentType?: string): Promise<RawResponse> {
+    const url = new URL(this.transport.server + path);
+    const isHttps = url.protocol === 'https:';
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': this.userAgent,
+      ...((this.transport.options.headers as Record<string, string> | undefined) ?? {}),
+    };
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    const options: https.RequestOptions = { ...this.transport.options, method, headers };
+    if (!isHttps) delete options.agent;
+    return new Promise<RawResponse>((resolve, reject) => {
+      const onError = (e: Error & { code?: string }) =>
+        reject(new KubeStatusError(verb, ref, undefined, e.code ?? 'ConnectionError', e.message, e));
+      const req = (isHttps ? https : http).request(url, options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', onError);
+      });
+      req.setTimeout(this.requestTimeoutMs, () => {
+        req.destroy(Object.assign(new Error(`${method} ${url.href}: no answer within ${this.requestTimeoutMs}ms`), { code: 'Timeout' }));
+      });
+      req.on('error', onError);
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+}
