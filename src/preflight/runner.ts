@@ -1,0 +1,108 @@
+// The preflight check model and runner: every check runs, warnings are printed as they come,
+// errors of ignored checks are demoted to warnings, and the remaining errors are printed as one
+// block before failing — all on the error stream, as kubeadm does.
+import type { CriClient, CriClientOptions } from '../cri/client.js';
+import { PreflightError, ValidationError } from '../errors.js';
+import type { Host } from '../host/types.js';
+
+export interface Writer {
+  write(s: string): unknown;
+}
+
+export interface CheckResult {
+  warnings: string[];
+  errors: string[];
+}
+
+export interface CheckContext {
+  host: Host;
+  /** standard output (SystemVerification prints its report here when it fails) */
+  stdout: Writer;
+  /** opens a CRI client for an endpoint; tests swap it */
+  cri(endpoint: string, opts?: CriClientOptions): CriClient;
+  /** name resolution for the Hostname check (/etc/hosts, then DNS) */
+  lookupHost(name: string): Promise<string[]>;
+  /** the kubeadm (Kubernetes) version this tool stands for, e.g. v1.37.2 */
+  kubeadmVersion: string;
+}
+
+export interface Check {
+  name: string;
+  run(ctx: CheckContext): Promise<CheckResult>;
+}
+
+export interface RunChecksOptions {
+  /** lower-cased check names to demote to warnings, or "all" */
+  ignore: ReadonlySet<string> | readonly string[];
+  /** where warnings and the error block go (kubeadm: stderr) */
+  out: Writer;
+}
+
+export const FATAL_HEADER = '[preflight] Some fatal errors occurred:';
+export const IGNORE_HINT =
+  '[preflight] If you know what you are doing, you can make a check non-fatal with `--ignore-preflight-errors=...`';
+
+/** Preflight failure; the printed block is kept on the error for callers that need it. */
+export class PreflightChecksFailed extends PreflightError {
+  readonly report: string;
+  readonly failedChecks: string[];
+  constructor(report: string, failedChecks: string[]) {
+    super('preflight checks failed');
+    this.report = report;
+    this.failedChecks = failedChecks;
+  }
+}
+
+function ignored(set: ReadonlySet<string>, name: string): boolean {
+  return set.has('all') || set.has(name.toLowerCase());
+}
+
+export const result = (warnings: string[] = [], errors: string[] = []): CheckResult => ({ warnings, errors });
+
+export async function runChecks(checks: readonly Check[], ctx: CheckContext, opts: RunChecksOptions): Promise<void> {
+  const ignore = opts.ignore instanceof Set ? (opts.ignore as ReadonlySet<string>) : new Set([...(opts.ignore as readonly string[])].map((s) => s.toLowerCase()));
+  let errBlock = '';
+  const failed: string[] = [];
+  for (const c of checks) {
+    let r: CheckResult;
+    try {
+      r = await c.run(ctx);
+    } catch (e) {
+      // a check that blows up is a failed check, not a crash
+      r = result([], [e instanceof Error ? e.message : String(e)]);
+    }
+    let warnings = r.warnings;
+    let errors = r.errors;
+    if (ignored(ignore, c.name)) {
+      warnings = [...warnings, ...errors];
+      errors = [];
+    }
+    for (const w of warnings) opts.out.write(`\t[WARNING ${c.name}]: ${w}\n`);
+    for (const e of errors) errBlock += `\t[ERROR ${c.name}]: ${e}\n`;
+    if (errors.length > 0 && !failed.includes(c.name)) failed.push(c.name);
+  }
+  if (errBlock !== '') {
+    const report = `${FATAL_HEADER}\n${errBlock}${IGNORE_HINT}\n`;
+    opts.out.write(report);
+    throw new PreflightChecksFailed(report, failed);
+  }
+}
+
+/**
+ * Merge --ignore-preflight-errors with the config's list: lower-cased, de-duplicated, sorted.
+ * "all" together with anything else is a validation error (kubeadm's wording).
+ */
+export function validateIgnorePreflightErrors(fromCli: readonly string[], fromConfig: readonly string[] = []): Set<string> {
+  const set = new Set<string>();
+  for (const s of [...fromConfig, ...fromCli]) set.add(s.toLowerCase());
+  const sorted = [...set].sort();
+  if (set.has('all') && set.size > 1) {
+    throw new ValidationError([
+      {
+        path: 'ignore-preflight-errors',
+        message: `Invalid value: "${sorted.join(',')}": don't specify individual checks if 'all' is used`,
+      },
+    ]);
+  }
+  return new Set(sorted);
+}
