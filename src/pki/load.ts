@@ -30,12 +30,6 @@ export interface LoadedCert {
   spki: Buffer;
 }
 
-function attr(name: x509.Name, oid: string): string[] {
-  const out: string[] = [];
-  for (const rdn of name.toJSON()) for (const [k, vals] of Object.entries(rdn)) if (k === oid) out.push(...vals);
-  return out;
-}
-
 export function parseCertificateDer(der: Uint8Array): LoadedCert {
   const buf = Buffer.from(der);
   const parsed = new x509.X509Certificate(buf);
@@ -56,7 +50,6 @@ export function parseCertificateDer(der: Uint8Array): LoadedCert {
   }
   const bc = parsed.getExtension(x509.BasicConstraintsExtension);
   const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
-  const subjName = new x509.Name(parsed.subjectName.toArrayBuffer());
   return {
     pem: derToPem('CERTIFICATE', buf),
     der: buf,
@@ -64,8 +57,8 @@ export function parseCertificateDer(der: Uint8Array): LoadedCert {
     parsed,
     subject: parsed.subject,
     issuer: parsed.issuer,
-    commonName: attr(subjName, '2.5.4.3')[0] ?? '',
-    organization: attr(subjName, '2.5.4.10'),
+    commonName: parsed.subjectName.getField('2.5.4.3')[0] ?? '',
+    organization: parsed.subjectName.getField('2.5.4.10'),
     notBefore: parsed.notBefore,
     notAfter: parsed.notAfter,
     isCA: bc?.ca ?? false,

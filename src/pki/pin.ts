@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { pemBlocks } from './keys.js';
-import { readChildren, readTlv } from './der.js';
+import { readTlv } from './der.js';
 
 /** Pin of a DER SubjectPublicKeyInfo. */
 export function pinFromSpki(spki: Uint8Array): string {
@@ -13,7 +13,7 @@ export function pinFromSpki(spki: Uint8Array): string {
 /** The raw SubjectPublicKeyInfo bytes of a DER certificate. */
 export function rawSpkiOfCertDer(der: Uint8Array): Uint8Array {
   const cert = readTlv(der);
-  const tbs = readChildren(cert.value)[0]!;
+  const tbs = readTlv(der, cert.end - cert.value.length);
   const start = tbs.end - tbs.value.length; // content offset of TBSCertificate within `der`
   let off = start;
   // walk TBSCertificate children, keeping absolute offsets

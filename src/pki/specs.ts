@@ -337,7 +337,9 @@ export const CLIENT_CERT_SPECS: readonly ClientCertSpec[] = [
     phase: 'kubelet',
     commonName: (cfg) => `system:node:${cfg.init.nodeRegistration.name}`,
     organization: ['system:nodes'],
-    server: 'controlPlaneEndpoint',
+    // kubeadm init clears controlPlaneEndpoint before writing kubelet.conf: the kubelet talks to
+    // its local API server (ControlPlaneKubeletLocalMode, GA)
+    server: 'local',
   },
   {
     file: 'controller-manager.conf',
