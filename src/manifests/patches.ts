@@ -474,30 +474,75 @@ function mergeMapStrategic(original: Obj, patch: Obj, schema: MergeSchema, fp: s
 
 function mergeListStrategic(original: unknown[], patch: unknown[], schema: MergeSchema, fp: string[]): unknown[] {
   const info = schema(fp);
-  // a `{$patch: replace}` element replaces the whole list
-  if (patch.some((e) => isObj(e) && e[DIRECTIVE] === 'replace')) {
-    return patch.filter((e) => !(isObj(e) && e[DIRECTIVE] === 'replace')).map(stripDirectives);
-  }
   if (info?.primitiveMerge) {
-    const out = [...original];
-    for (const e of patch) if (!out.some((o) => deepEqual(o, e))) out.push(e);
-    return out;
+    // scalars: union without duplicates, then ordered like apimachinery does
+    const merged: unknown[] = [];
+    for (const e of [...original, ...patch]) if (!merged.some((o) => deepEqual(o, e))) merged.push(e);
+    return orderMerged(merged, patch, original, (e) => JSON.stringify(e));
   }
   const key = info?.mergeKey;
   if (key === undefined) return patch.map(stripDirectives);
-  const out = original.map((e) => e);
   for (const e of patch) {
     if (!isObj(e)) throw new Error(`${fp.join('.')}: list element is not a map and cannot be merged by "${key}"`);
-    if (!(key in e)) {
-      throw new Error(`map: ${JSON.stringify(e)} does not contain declared merge key: ${key}`);
+  }
+  // special elements: {$patch: delete, <key>: v} removes matches; {$patch: replace} replaces the list
+  let orig = [...original];
+  let plain: Obj[] = [];
+  let replace = false;
+  for (const e of patch as Obj[]) {
+    const d = e[DIRECTIVE];
+    if (d === undefined) {
+      plain.push(e);
+    } else if (d === 'delete') {
+      if (!(key in e)) throw new Error(`map: ${JSON.stringify(e)} does not contain declared merge key: ${key}`);
+      orig = orig.filter((o) => !(isObj(o) && deepEqual(o[key], e[key])));
+    } else if (d === 'replace') {
+      replace = true;
+    } else if (d === 'merge') {
+      throw new Error('merging lists cannot yet be specified in the patch');
+    } else {
+      throw new Error(`invalid patch type ${JSON.stringify(d)} in ${JSON.stringify(e)}`);
     }
-    const idx = out.findIndex((o) => isObj(o) && deepEqual(o[key], e[key]));
-    if (e[DIRECTIVE] === 'delete') {
-      if (idx >= 0) out.splice(idx, 1);
-      continue;
+  }
+  if (replace) {
+    orig = plain.map((e) => stripDirectives(e));
+    plain = [];
+  }
+  const merged = [...orig];
+  for (const e of plain) {
+    if (!(key in e)) throw new Error(`map: ${JSON.stringify(e)} does not contain declared merge key: ${key}`);
+    const idx = merged.findIndex((o) => isObj(o) && deepEqual(o[key], e[key]));
+    if (idx >= 0) merged[idx] = mergeMapStrategic(merged[idx] as Obj, e, schema, fp);
+    else merged.push(mergeMapStrategic({}, e, schema, fp));
+  }
+  const keyOf = (e: unknown) => JSON.stringify(isObj(e) ? e[key] : e);
+  return orderMerged(merged, plain, orig, keyOf);
+}
+
+/**
+ * apimachinery's normalizeElementOrder + mergeSortedSlice: items named in the patch keep the
+ * patch's order, the others keep the live order, and the two runs are interleaved by live order.
+ */
+function orderMerged(merged: unknown[], patchOrder: unknown[], serverOrder: unknown[], keyOf: (e: unknown) => string): unknown[] {
+  const patchKeys = patchOrder.map(keyOf);
+  const serverKeys = serverOrder.map(keyOf);
+  const patchItems = merged.filter((e) => patchKeys.includes(keyOf(e)));
+  const serverOnly = merged.filter((e) => !patchKeys.includes(keyOf(e)));
+  const byIndex = (keys: string[]) => (a: unknown, b: unknown) => keys.indexOf(keyOf(a)) - keys.indexOf(keyOf(b));
+  patchItems.sort(byIndex(patchKeys));
+  serverOnly.sort(byIndex(serverKeys));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < patchItems.length) {
+    if (i >= serverOnly.length) out.push(patchItems[j++]);
+    else if (j >= patchItems.length) out.push(serverOnly[i++]);
+    else {
+      const li = serverKeys.indexOf(keyOf(serverOnly[i]));
+      const ri = serverKeys.indexOf(keyOf(patchItems[j]));
+      if (li >= 0 && ri >= 0 && li < ri) out.push(serverOnly[i++]);
+      else out.push(patchItems[j++]);
     }
-    if (idx >= 0) out[idx] = mergeMapStrategic(out[idx] as Obj, e, schema, fp);
-    else out.push(mergeMapStrategic({}, e, schema, fp));
   }
   return out;
 }

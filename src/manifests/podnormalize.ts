@@ -63,8 +63,10 @@ function zeroOf(kind: string, key: string): unknown {
   return kind === 'httpGet' || kind === 'tcpSocket' || kind === 'grpc' ? 0 : '';
 }
 
-function normalizeValue(v: unknown, kind: string, key: string): unknown | undefined {
+function normalizeValue(v: unknown, kind: string, key: string, parentKind = ''): unknown | undefined {
   if (v === null || v === undefined) return undefined;
+  // hostPath.type is a pointer: an empty type survives the round trip
+  if (parentKind === 'hostPath' && key === 'type') return v;
   if (Array.isArray(v)) {
     if (v.length === 0) return undefined;
     return v.map((e) => (isObj(e) ? normalizeObject(e, kind) : e));
@@ -88,7 +90,7 @@ function normalizeValue(v: unknown, kind: string, key: string): unknown | undefi
 function normalizeObject(o: Obj, kind: string): Obj {
   const out: Obj = {};
   for (const [k, v] of Object.entries(o)) {
-    const n = normalizeValue(v, childKind(kind, k), k);
+    const n = normalizeValue(v, childKind(kind, k), k, kind);
     if (n !== undefined) out[k] = n;
   }
   for (const req of REQUIRED[kind] ?? []) {

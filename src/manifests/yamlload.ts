@@ -1,7 +1,17 @@
 // Reading YAML the way sigs.k8s.io/yaml.YAMLToJSON does (go-yaml v2, YAML 1.1 plain-scalar typing):
 // `yes`/`on`/`y` are booleans, `017` is octal, `1e3` is a float, timestamps stay strings.
 // Also kubeadm's multi-document splitter (apimachinery's YAMLReader on "---" lines).
-import { NOT_RESOLVED, Schema, YAML11_SCHEMA, defineScalarTag, load } from 'js-yaml';
+import {
+  CHOMPING_MODE,
+  EVENT_ID,
+  NOT_RESOLVED,
+  Schema,
+  YAML11_SCHEMA,
+  constructFromEvents,
+  defineScalarTag,
+  parseEvents,
+  type ScalarEvent,
+} from 'js-yaml';
 
 import { ValidationError } from '../errors.js';
 
@@ -72,8 +82,24 @@ const GO_YAML_SCHEMA = new Schema(
 
 /** Parse one YAML (or JSON) document into JSON-compatible data, with go-yaml v2 scalar typing. */
 export function parseGoYaml(text: string, filename?: string): unknown {
-  const v = load(text, { schema: GO_YAML_SCHEMA, ...(filename ? { filename } : {}) });
-  return toJsonCompatible(v);
+  const opts = filename ? { filename } : {};
+  const events = parseEvents(text, opts);
+  // go-yaml gives a block scalar that ends the input without a final line break no trailing
+  // newline (kubeadm trims every patch document, so this is common); js-yaml clips to one.
+  if (!text.endsWith('\n')) {
+    for (let i = events.length - 1; i >= 0; i--) {
+      const ev = events[i]!;
+      if (ev.type !== EVENT_ID.SCALAR) continue;
+      const sc = ev as ScalarEvent;
+      if (sc.chomping !== CHOMPING_MODE.STRIP && sc.valueEnd >= text.trimEnd().length) {
+        events[i] = { ...sc, chomping: CHOMPING_MODE.STRIP };
+      }
+      break;
+    }
+  }
+  const docs = constructFromEvents(events, { source: text, schema: GO_YAML_SCHEMA, ...opts });
+  if (docs.length > 1) throw new ValidationError([{ path: '', ...(filename ? { file: filename } : {}), message: 'expected a single YAML document' }]);
+  return toJsonCompatible(docs[0] ?? null);
 }
 
 function toJsonCompatible(v: unknown): unknown {

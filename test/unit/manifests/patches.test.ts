@@ -157,7 +157,7 @@ describe('patch types', () => {
         containers: [
           {
             name: 'c',
-            env: [{ name: 'A', value: '9' }, { name: 'B', value: '2' }],
+            env: [{ name: 'B', value: '2' }, { name: 'A', value: '9' }], // items named by the patch keep its order
             volumeMounts: [{ name: 'v', mountPath: '/x', readOnly: true }],
             command: ['c', '--b'],
           },
