@@ -1,0 +1,162 @@
+// bootstrap-token: the token Secrets, the RBAC that makes bootstrap tokens usable for joining,
+// and the kube-public/cluster-info ConfigMap, in kubeadm's order and with its printed lines.
+
+import type { KubeClient } from '../../../kube/base.js';
+import type { Output } from '../../../output.js';
+import type { KubeObject } from '../../../kube/types.js';
+import { KubeApiError } from '../../../errors.js';
+import {
+  apiServerKubeletClientClusterRoleBinding,
+  bootstrapTokenSecret,
+  bootstrapTokenSecretName,
+  CLUSTER_INFO,
+  clusterAdminsClusterRoleBinding,
+  clusterInfoConfigMap,
+  clusterInfoKubeconfig,
+  clusterInfoRole,
+  clusterInfoRoleBinding,
+  getNodesClusterRole,
+  getNodesClusterRoleBinding,
+  kubeletBootstrapClusterRoleBinding,
+  nodeAutoApproveBootstrapClusterRoleBinding,
+  nodeAutoApproveCertificateRotationClusterRoleBinding,
+  splitToken,
+  type TokenSpec,
+} from '../../../kube/objects/bootstraptoken.js';
+import { isAlreadyExists, isForbidden } from '../../../kube/errors.js';
+import { poll, PollTimeoutError } from '../../../kube/poll.js';
+import { wrapApiError } from './util.js';
+
+/**
+ * Creates (or, with failIfExists=false, replaces) the Secret of every token (kubeadm's
+ * UpdateOrCreateTokens): a GET of the Secret first, then create-or-update.
+ */
+export async function updateOrCreateTokens(client: KubeClient, failIfExists: boolean, tokens: readonly TokenSpec[], now: Date): Promise<void> {
+  for (const token of tokens) {
+    const { id } = splitToken(token.token);
+    const name = bootstrapTokenSecretName(id);
+    const existing = await client.get({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name }).catch(() => undefined);
+    if (existing && failIfExists) throw new KubeApiError(`a token with id "${id}" already exists`);
+    try {
+      await client.apply(bootstrapTokenSecret(token, now));
+    } catch (e) {
+      throw wrapApiError(`failed to create or update bootstrap token with name ${name}`, e);
+    }
+  }
+}
+
+export interface BootstrapTokenPhaseInput {
+  tokens: readonly TokenSpec[];
+  skipTokenPrint: boolean;
+  /** admin.conf as written (its current cluster becomes cluster-info's only cluster) */
+  adminKubeconfig: string;
+  now: Date;
+}
+
+export async function runBootstrapToken(client: KubeClient, out: Output, input: BootstrapTokenPhaseInput): Promise<void> {
+  if (!input.skipTokenPrint) {
+    if (input.tokens.length === 1) out.print('bootstrap-token', `Using token: ${input.tokens[0]!.token}`);
+    else if (input.tokens.length > 1) out.print('bootstrap-token', `Using tokens: [${input.tokens.map((t) => t.token).join(' ')}]`);
+  }
+  out.print('bootstrap-token', 'Configuring bootstrap tokens, cluster-info ConfigMap, RBAC Roles');
+  try {
+    await updateOrCreateTokens(client, false, input.tokens, input.now);
+  } catch (e) {
+    throw wrapApiError('error updating or creating token', e);
+  }
+
+  const step = async (line: string | undefined, objs: KubeObject[], context: string | undefined) => {
+    if (line) out.print('bootstrap-token', line);
+    try {
+      for (const o of objs) await client.apply(o);
+    } catch (e) {
+      throw context ? wrapApiError(context, e) : e;
+    }
+  };
+  await step(
+    'Configured RBAC rules to allow Node Bootstrap tokens to get nodes',
+    [getNodesClusterRole(), getNodesClusterRoleBinding()],
+    'error allowing bootstrap tokens to get Nodes',
+  );
+  await step(
+    'Configured RBAC rules to allow Node Bootstrap tokens to post CSRs in order for nodes to get long term certificate credentials',
+    [kubeletBootstrapClusterRoleBinding()],
+    'error allowing bootstrap tokens to post CSRs',
+  );
+  await step(
+    'Configured RBAC rules to allow the csrapprover controller automatically approve CSRs from a Node Bootstrap Token',
+    [nodeAutoApproveBootstrapClusterRoleBinding()],
+    'error auto-approving node bootstrap tokens',
+  );
+  await step(
+    'Configured RBAC rules to allow certificate rotation for all node client certificates in the cluster',
+    [nodeAutoApproveCertificateRotationClusterRoleBinding()],
+    undefined,
+  );
+  await step(
+    'Configured RBAC rules to allow the API server kubelet client certificate to access the kubelet API',
+    [apiServerKubeletClientClusterRoleBinding()],
+    'error allowing API server to access kubelet API',
+  );
+
+  out.print('bootstrap-token', `Creating the "${CLUSTER_INFO}" ConfigMap in the "kube-public" namespace`);
+  let kubeconfig: string;
+  try {
+    kubeconfig = clusterInfoKubeconfig(input.adminKubeconfig);
+  } catch (e) {
+    throw wrapApiError('error creating bootstrap ConfigMap', e);
+  }
+  await step(undefined, [clusterInfoConfigMap(kubeconfig)], 'error creating bootstrap ConfigMap');
+  await step(undefined, [clusterInfoRole(), clusterInfoRoleBinding()], 'error creating clusterinfo RBAC rules');
+}
+
+/**
+ * kubeadm's EnsureAdminClusterRoleBinding: try to create kubeadm:cluster-admins with the admin.conf
+ * client; Forbidden means admin.conf is not yet authorized, so create it with super-admin.conf.
+ * Returns the client to use for the rest of init (always the admin.conf one on success).
+ */
+export async function ensureAdminClusterRoleBinding(
+  admin: KubeClient,
+  superAdmin: KubeClient | undefined,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<KubeClient> {
+  const crb = clusterAdminsClusterRoleBinding();
+  let exists = false;
+  try {
+    await poll<void>(async () => {
+      try {
+        await admin.create(crb);
+        exists = true;
+        return { done: true, value: undefined };
+      } catch (e) {
+        if (isForbidden(e)) return { done: true, value: undefined };
+        if (isAlreadyExists(e)) {
+          exists = true;
+          return { done: true, value: undefined };
+        }
+        return { done: false, error: wrapApiError('unable to create ClusterRoleBinding', e) };
+      }
+    }, opts);
+  } catch (e) {
+    throw e instanceof PollTimeoutError && e.lastError ? e.lastError : e;
+  }
+  if (exists) return admin;
+  if (!superAdmin) {
+    throw new KubeApiError('the ClusterRoleBinding for the kubeadm:cluster-admins Group is missing but there is no super-admin.conf to create it');
+  }
+  try {
+    await poll<void>(async () => {
+      try {
+        await superAdmin.create(crb);
+        return { done: true, value: undefined };
+      } catch (e) {
+        if (isAlreadyExists(e)) return { done: true, value: undefined };
+        return { done: false, error: e };
+      }
+    }, opts);
+  } catch (e) {
+    const last = e instanceof PollTimeoutError ? e.lastError : e;
+    throw wrapApiError('unable to create the kubeadm:cluster-admins ClusterRoleBinding by using super-admin.conf', last ?? e);
+  }
+  return admin;
+}
