@@ -59,13 +59,20 @@ sync_pins() {
   fi
 }
 
+# bin_name PKG -> the file name go build gives the package's binary (a /vN suffix is skipped)
+bin_name() {
+  local p=$1 b=${1##*/}
+  if [[ $b =~ ^v[0-9]+$ ]]; then p=${p%/*}; b=${p##*/}; fi
+  echo "$b"
+}
+
 # go_build NAME MODDIR "LDFLAGS" "TAGS" PKG... : one `go build` for all PKGs into $LAB_CACHE/bin/NAME,
 # skipped when the stamp (go.mod, go.sum, flags, Go version) matches and every output exists.
 go_build() {
   local name=$1 dir=$2 ldflags=$3 tags=$4; shift 4
   local out="$LAB_CACHE/bin/$name" stamp want p ok=1
   want=$( { cat "$dir/go.mod" "$dir/go.sum"; echo "$ldflags|$tags|$*"; "$GO" version; } | sha256sum | cut -c1-16)
-  for p in "$@"; do [ -x "$out/$(basename "$p")" ] || ok=0; done
+  for p in "$@"; do [ -x "$out/$(bin_name "$p")" ] || ok=0; done
   stamp=$(cat "$out/.stamp" 2>/dev/null || true)
   if [ $ok = 1 ] && [ "$stamp" = "$want" ]; then log "$name: cached"; return 0; fi
   log "$name: building ($*) — log in $LAB_CACHE/logs/$name.log"

@@ -19,9 +19,11 @@ new_rootfs() {
 }
 # copy_host_file ROOTFS PATH: copy a host file to the same path (its canonical copy, plus the symlink)
 copy_host_file() {
-  local r=$1 p=$2 c; c=$(realpath "$p")
-  mkdir -p "$r$(dirname "$c")"; cp -a "$c" "$r$c"
-  if [ "$p" != "$c" ]; then mkdir -p "$r$(dirname "$p")"; ln -sfn "$c" "$r$p"; fi
+  local r=$1 p=$2 c in_r; c=$(realpath "$p")
+  if [ ! -e "$r$c" ]; then mkdir -p "$r$(dirname "$c")"; cp -a "$c" "$r$c"; fi
+  # where p lands inside the image, given its merged-/usr top-level links
+  in_r=$(sed -E 's#^/(bin|sbin|lib|lib64)/#/usr/\1/#' <<<"$p")
+  if [ "$in_r" != "$c" ] && [ ! -e "$r$in_r" ]; then mkdir -p "$r$(dirname "$in_r")"; ln -s "$c" "$r$in_r"; fi
 }
 # copy_elf ROOTFS BIN...: a dynamically linked host program with the shared libraries it needs
 copy_elf() {
