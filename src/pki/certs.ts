@@ -6,7 +6,14 @@ import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import type { EncryptionAlgorithm, InitConfig } from '../config/types.js';
 import { x509 } from './x509.js';
 import { bitStringMinimal, booleanTrue, concat, octetString, oid, readChildren, readTlv, sequence, tlv } from './der.js';
-import { encodePrivateKeyPem, encodePublicKeyPem, generatePrivateKey, parsePrivateKeyPem, type PrivateKey } from './keys.js';
+import {
+  KeyPool,
+  encodePrivateKeyPem,
+  encodePublicKeyPem,
+  generatePrivateKey,
+  parsePrivateKeyPem,
+  type PrivateKey,
+} from './keys.js';
 import { ipSanBytes, parseIP } from './ip.js';
 import { parseCertificateDer, parseCertificatesPem, type LoadedCert } from './load.js';
 import { parseGoDuration } from './duration.js';
@@ -350,6 +357,8 @@ export interface GenerateAllOptions {
   skipSa?: boolean;
   /** treat the run as external-CA mode for sa ("Using existing sa keys") */
   externalCA?: boolean;
+  /** take keys from this pool (when its algorithm matches the configuration) instead of generating on demand */
+  keyPool?: KeyPool;
 }
 
 function getFile(files: ExistingFiles | undefined, p: string): string | Uint8Array | undefined {
@@ -379,6 +388,12 @@ export async function generateAll(
 ): Promise<PkiResult> {
   const dir = cfg.cluster.certificatesDir;
   const alg = algorithmOf(cfg);
+  const pool = opts.keyPool && opts.keyPool.algorithm === alg ? opts.keyPool : undefined;
+  const newKey = (): Promise<PrivateKey> => {
+    const p = pool ? pool.take() : generatePrivateKey(alg);
+    p.catch(() => undefined); // awaited later; avoid an unhandled rejection if an earlier step throws
+    return p;
+  };
   const externalEtcd = cfg.cluster.etcd.external !== undefined;
   const warnings: string[] = [];
   const warnedPeriod = new Set<string>();
@@ -437,7 +452,7 @@ export async function generateAll(
         if (crtData !== undefined || keyData !== undefined) {
           throw unusableFiles(spec, dir, crtData, keyData, 'certificate', true);
         }
-        const p: Plan = { spec, status: 'generated', keyPromise: generatePrivateKey(alg) };
+        const p: Plan = { spec, status: 'generated', keyPromise: newKey() };
         plans.push(p);
         caPlans.set(spec.name as CAName, p);
       }
@@ -458,7 +473,7 @@ export async function generateAll(
     if (crtData !== undefined || keyData !== undefined) {
       throw unusableFiles(spec, dir, crtData, keyData, 'certificate', false);
     }
-    plans.push({ spec, status: 'generated', keyPromise: generatePrivateKey(alg) });
+    plans.push({ spec, status: 'generated', keyPromise: newKey() });
   }
 
   // sa key pair
@@ -478,13 +493,13 @@ export async function generateAll(
       }
       sa = { status: 'existing', files: [], messages: [`[certs] Using the existing "sa" key`] };
     } else {
-      saKeyPromise = generatePrivateKey(alg);
+      saKeyPromise = newKey();
       sa = { status: 'generated', files: [], messages: [`[certs] Generating "sa" key and public key`] };
     }
   }
 
   const clientKeyPromises = new Map<KubeconfigFile, Promise<PrivateKey>>();
-  for (const f of opts.clientCerts ?? []) clientKeyPromises.set(f, generatePrivateKey(alg));
+  for (const f of opts.clientCerts ?? []) clientKeyPromises.set(f, newKey());
 
   // 2. CAs
   const signers: Partial<Record<CAName, Signer>> = {};

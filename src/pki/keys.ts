@@ -169,3 +169,56 @@ export function algorithmOf(k: PrivateKey): EncryptionAlgorithm | undefined {
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * Keys generated ahead of need. `kubeadm init` needs 16 keys of one algorithm (10 certificates,
+ * sa, 5 kubeconfig users); starting them while preflight runs hides most of the RSA cost.
+ * At most `concurrency` generations run at once so the libuv pool stays available for file I/O.
+ */
+export class KeyPool {
+  readonly algorithm: EncryptionAlgorithm;
+  private readonly concurrency: number;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly ready: Promise<PrivateKey>[] = [];
+
+  constructor(algorithm: EncryptionAlgorithm, opts: { concurrency?: number } = {}) {
+    this.algorithm = algorithm;
+    this.concurrency = Math.max(1, opts.concurrency ?? 2);
+  }
+
+  /** Start generating `n` more keys in the background. */
+  prefetch(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const p = this.schedule();
+      p.catch(() => undefined); // surfaced by take()
+      this.ready.push(p);
+    }
+  }
+
+  /** The oldest prefetched key, or a new one when none is queued. */
+  take(): Promise<PrivateKey> {
+    return this.ready.shift() ?? this.schedule();
+  }
+
+  /** Keys queued or being generated and not yet taken. */
+  get pending(): number {
+    return this.ready.length;
+  }
+
+  private schedule(): Promise<PrivateKey> {
+    return new Promise<PrivateKey>((resolve, reject) => {
+      const run = () => {
+        this.running++;
+        generatePrivateKey(this.algorithm)
+          .then(resolve, reject)
+          .finally(() => {
+            this.running--;
+            this.waiting.shift()?.();
+          });
+      };
+      if (this.running < this.concurrency) run();
+      else this.waiting.push(run);
+    });
+  }
+}
