@@ -137,8 +137,8 @@ export interface ConfigMapObject extends KubeObject {
 
 export interface SecretObject extends KubeObject {
   type?: string;
-  /** base64 values, as on the wire */
-  data?: Record<string, string>;
+  /** base64 values, as on the wire (null: a nil []byte, which kubeadm sends for a missing file) */
+  data?: Record<string, string | null>;
 }
 
 export interface PolicyRule {

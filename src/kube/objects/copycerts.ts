@@ -122,7 +122,7 @@ export function secretOwnerReference(secret: { metadata: { name: string; uid?: s
 }
 
 export interface KubeadmCertsInput {
-  /** Secret key → file contents; undefined for a file that does not exist (stored empty, as kubeadm does) */
+  /** Secret key → file contents; undefined for a file that does not exist (sent as null, as kubeadm does) */
   files: Map<string, Uint8Array | undefined>;
   /** the decoded 32-byte certificate key */
   key: Uint8Array;
@@ -133,10 +133,10 @@ export interface KubeadmCertsInput {
 }
 
 export function kubeadmCertsSecret(input: KubeadmCertsInput): SecretObject {
-  const data: Record<string, string> = {};
+  const data: Record<string, string | null> = {};
   for (const name of [...input.files.keys()].sort()) {
     const content = input.files.get(name);
-    data[name] = content === undefined ? '' : encryptBytes(content, input.key, input.nonce?.()).toString('base64');
+    data[name] = content === undefined ? null : encryptBytes(content, input.key, input.nonce?.()).toString('base64');
   }
   return {
     apiVersion: 'v1',

@@ -28,6 +28,8 @@ export interface UploadCertsInput {
   /** a fresh "[a-z0-9]{6}.[a-z0-9]{16}" token for the owner Secret */
   generateToken: () => string;
   now: Date;
+  /** --skip-certificate-key-print */
+  skipCertificateKeyPrint?: boolean;
 }
 
 export async function uploadCerts(client: KubeClient, host: Host, out: Output, input: UploadCertsInput): Promise<void> {
@@ -63,6 +65,10 @@ export async function uploadCerts(client: KubeClient, host: Host, out: Output, i
     await client.apply(kubeadmCertsRoleBinding());
   } catch (e) {
     throw wrapApiError('error uploading certs', e);
+  }
+  if (!input.skipCertificateKeyPrint) {
+    out.print('upload-certs', 'Using certificate key:');
+    out.println(input.certificateKey);
   }
 }
 
