@@ -103,6 +103,9 @@ export interface WorkflowBinding<D> {
  */
 export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
   const allFlags = [...b.flags];
+  // options after a subcommand belong to that subcommand: `init phase certs all --cert-dir X`
+  // must reach the phase command, which only accepts the flags its phase inherits
+  cmd.enablePositionalOptions();
   addFlags(cmd, allFlags);
   addFlags(cmd, ['skip-phases']);
   cmd.addHelpText('after', '\n' + phaseHelp(cmd.name(), b.phases));
@@ -134,7 +137,10 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
   });
 
   // the `phase` subcommand tree
-  const phaseCmd = cmd.command('phase').description(`Use this command to invoke single phase of the "${cmd.name()}" workflow`);
+  const phaseCmd = cmd
+    .command('phase')
+    .description(`Use this command to invoke single phase of the "${cmd.name()}" workflow`)
+    .enablePositionalOptions();
   phaseCmd.action(() => {
     phaseCmd.outputHelp();
     throw new UsageError(`"${cmd.name()} phase" requires a subcommand`);
@@ -145,7 +151,7 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
       if (p.hidden) continue;
       const path = parentPath ? `${parentPath}/${p.name}` : p.name;
       const selector = p.runAllSiblings ? parentPath! : path;
-      const c = parentCmd.command(p.name).description(p.short);
+      const c = parentCmd.command(p.name).description(p.short).enablePositionalOptions();
       for (const al of p.aliases ?? []) c.alias(al);
       if (p.long) c.addHelpText('after', '\n' + p.long);
       if (p.example) c.addHelpText('after', '\nExamples:\n' + p.example);

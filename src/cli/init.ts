@@ -68,7 +68,7 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
   const { loadInitConfig } = await import('../config/index.js');
   const cfg = await loadInitConfig({
     ...(text !== undefined ? { text, fileName: configPath! } : {}),
-    flags: v,
+    flags: v as import('../config/index.js').InitFlagValues,
     flagsSet: flags.set,
     dynamic: {
       hostname: () => host.hostname(),

@@ -38,11 +38,6 @@ Example:
   # on each other host, with the command init printed
   tskubeadm join <endpoint> --token <token> --discovery-token-ca-cert-hash sha256:<hash>`,
     )
-    .option('-v, --v <level>', 'log verbosity: 0..10; 5 or more also prints stack traces', (v) => {
-      if (!/^\d+$/.test(v) || Number(v) > 10) throw new UsageError(`invalid argument "${v}" for "-v, --v" flag: expected a number from 0 to 10`);
-      return Number(v);
-    }, 0)
-    .option('--rootfs <dir>', 'treat this directory as the host root: every host path is confined under it (experimental)')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
@@ -50,11 +45,17 @@ Example:
       writeErr: (s) => ctx.streams.stderr.write(s),
       outputError: () => undefined,
     });
+  addGlobalOptions(program);
+  program.enablePositionalOptions();
   addInitCommand(program, ctx);
   addConfigCommand(program, ctx);
   addVersionCommand(program, ctx);
   addCompletionCommand(program, ctx);
+  // kubeadm's global flags work anywhere on the command line: every command declares them, and
+  // options after a subcommand belong to that subcommand (positional options all the way down)
   const inherit = (c: Command) => {
+    addGlobalOptions(c);
+    c.enablePositionalOptions();
     c.exitOverride().configureOutput({
       writeOut: (s) => ctx.streams.stdout.write(s),
       writeErr: (s) => ctx.streams.stderr.write(s),
@@ -64,6 +65,30 @@ Example:
   };
   program.commands.forEach(inherit);
   return program;
+}
+
+function addGlobalOptions(c: Command): void {
+  c.option(
+    '-v, --v <level>',
+    'log verbosity: 0..10; 5 or more also prints stack traces',
+    (v: string) => {
+      if (!/^\d+$/.test(v) || Number(v) > 10) throw new UsageError(`invalid argument "${v}" for "-v, --v" flag: expected a number from 0 to 10`);
+      return Number(v);
+    },
+    0,
+  );
+  c.option('--rootfs <dir>', 'treat this directory as the host root: every host path is confined under it (experimental)');
+}
+
+/** The global flags as given on the command line, wherever they appeared (leaf command first). */
+export function globalsOf(cmd: Command | undefined): Globals {
+  let verbosity: number | undefined;
+  let rootfs: string | undefined;
+  for (let c = cmd; c; c = c.parent ?? undefined) {
+    if (verbosity === undefined && c.getOptionValueSource('v') === 'cli') verbosity = c.getOptionValue('v') as number;
+    if (rootfs === undefined && c.getOptionValueSource('rootfs') === 'cli') rootfs = c.getOptionValue('rootfs') as string;
+  }
+  return { verbosity: verbosity ?? 0, rootfs };
 }
 
 /** Renders an error once: message, hint, and the stack at --v=5 or higher. Returns the exit code. */
@@ -86,10 +111,8 @@ export function renderError(e: unknown, streams: Streams, verbosity: number): nu
 
 export async function run(argv: string[], streams: Streams, opts: { stdin?: NodeJS.ReadableStream; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   let program: Command | undefined;
-  const globals = (): Globals => {
-    const o = program?.opts() ?? {};
-    return { verbosity: typeof o.v === 'number' ? o.v : 0, rootfs: typeof o.rootfs === 'string' ? o.rootfs : undefined };
-  };
+  let actionCommand: Command | undefined;
+  const globals = (): Globals => globalsOf(actionCommand);
   let output: Output | undefined;
   const ctx: CliContext = {
     streams,
@@ -100,6 +123,9 @@ export async function run(argv: string[], streams: Streams, opts: { stdin?: Node
   };
   try {
     program = buildProgram(ctx);
+    program.hook('preAction', (_self, action) => {
+      actionCommand = action;
+    });
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;
   } catch (e) {

@@ -37,10 +37,10 @@ export interface NodeHostOptions {
 export class NodeHost implements Host {
   readonly rootfs: string | undefined;
   private readonly realRoot: string | undefined;
-  private readonly environ: NodeJS.ProcessEnv;
+  private readonly environ_: NodeJS.ProcessEnv;
 
   constructor(opts: NodeHostOptions = {}) {
-    this.environ = opts.env ?? process.env;
+    this.environ_ = opts.env ?? process.env;
     if (opts.rootfs !== undefined) {
       const abs = path.resolve(opts.rootfs);
       let real: string;
@@ -210,7 +210,7 @@ export class NodeHost implements Host {
   }
 
   async lookPath(cmd: string): Promise<string | undefined> {
-    const dirs = (this.environ.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':');
+    const dirs = (this.environ_.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':');
     const candidates = cmd.includes('/') ? [cmd] : dirs.filter(Boolean).map((d) => path.join(d, cmd));
     for (const c of candidates) {
       try {
@@ -233,7 +233,7 @@ export class NodeHost implements Host {
     const r = await execa(file, argv, {
       reject: false,
       ...(opts.input !== undefined ? { input: opts.input } : {}),
-      env: { ...this.environ, ...(opts.env ?? {}) },
+      env: { ...this.environ_, ...(opts.env ?? {}) },
       extendEnv: false,
       ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
@@ -310,7 +310,11 @@ export class NodeHost implements Host {
   }
 
   env(name: string): string | undefined {
-    return this.environ[name];
+    return this.environ_[name];
+  }
+
+  environ(): Readonly<Record<string, string | undefined>> {
+    return this.environ_;
   }
 
   isRoot(): boolean {

@@ -95,6 +95,8 @@ export interface Host {
 
   // ---- process and clock ----
   env(name: string): string | undefined;
+  /** the whole environment (for kubeadm's *_proxy pass-through) */
+  environ?(): Readonly<Record<string, string | undefined>>;
   isRoot(): boolean;
   now(): Date;
   sleep(ms: number): Promise<void>;

@@ -9,6 +9,8 @@ export interface PhaseContext {
   out: Output;
   /** the phase path being run, e.g. "certs/apiserver" */
   path: string;
+  /** every phase path this invocation runs (so a phase can prepare shared work once) */
+  selected: ReadonlySet<string>;
 }
 
 export interface Phase<D> {
@@ -153,7 +155,7 @@ export async function runWorkflow<D>(phases: Phase<D>[], opts: RunWorkflowOption
     if (!p.run) continue;
     const start = Date.now();
     try {
-      await p.run(data, { out: opts.out, path: f.path });
+      await p.run(data, { out: opts.out, path: f.path, selected: toRun });
     } catch (e) {
       throw new PhaseError(f.path, e);
     }
