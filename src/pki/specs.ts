@@ -165,7 +165,29 @@ export const SA_SPEC = {
   publicKeyFile: 'sa.pub',
   /** the phase's short help */
   short: 'Generate a private key for signing service account tokens along with its public key',
+  /** the phase's long help */
+  long:
+    'Generate the private key for signing service account tokens along with its public key, and save them into sa.key and sa.pub files.\n\n' +
+    'If both files already exist, kubeadm skips the generation step and existing files will be used.',
 } as const;
+
+/** Short help of "kubeadm init phase certs <name>". */
+export function certPhaseShort(spec: CertSpec): string {
+  return `Generate the ${spec.longName}`;
+}
+
+/**
+ * Long help of "kubeadm init phase certs <name>". kubeadm derives a "Default SANs" line from an
+ * empty configuration with advertise address 127.0.0.1; only the etcd server/peer certificates get
+ * one (duplicates included, as kubeadm prints it).
+ */
+export function certPhaseLong(spec: CertSpec): string {
+  const sans = spec.name === 'etcd-server' || spec.name === 'etcd-peer' ? '\n\nDefault SANs are localhost, 127.0.0.1, 127.0.0.1, ::1' : '';
+  return (
+    `Generate the ${spec.longName}, and save them into ${spec.baseName}.crt and ${spec.baseName}.key files.${sans}\n\n` +
+    'If both files already exist, kubeadm skips the generation step and existing files will be used.'
+  );
+}
 
 export function certSpec(name: CertName): CertSpec {
   const s = CERT_SPECS.find((c) => c.name === name);

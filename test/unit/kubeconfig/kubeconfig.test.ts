@@ -234,3 +234,20 @@ describe('with real certificates', () => {
     );
   });
 });
+
+describe('buildKubeconfigFile', () => {
+  it('signs a client certificate with the CA and embeds it; the server follows the spec', async () => {
+    const { buildKubeconfigFile } = await import('../../../src/kubeconfig/files.js');
+    const cfg = makeConfig({ encryptionAlgorithm: 'ECDSA-P256', controlPlaneEndpoint: 'lb.example.com', nodeName: 'n9', clusterName: 'prod' });
+    const pki = await generateAll(cfg, NOW, undefined, { skipSa: true });
+    const built = await buildKubeconfigFile('kubelet.conf', cfg, NOW, pki.signers.ca!);
+    const kc = parseKubeconfig(built.text);
+    expect(kc.currentContext).toBe('system:node:n9@prod');
+    expect(currentCluster(kc).server).toBe('https://192.168.10.5:6443');
+    expect(currentUser(kc)!.clientCertificateData!.toString()).toBe(built.clientCert.certPem);
+    expect(built.clientCert.cert.organization).toEqual(['system:nodes']);
+    const admin = await buildKubeconfigFile('admin.conf', cfg, NOW, pki.signers.ca!);
+    expect(currentCluster(parseKubeconfig(admin.text)).server).toBe('https://lb.example.com:6443');
+    expect(checkExistingKubeconfig(admin.text, { caPem: pki.certs[0]!.certPem!, server: admin.spec.server }, '/etc/kubernetes/admin.conf').ok).toBe(true);
+  });
+});

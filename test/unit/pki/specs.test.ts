@@ -151,3 +151,22 @@ describe('SAN rules', () => {
     );
   });
 });
+
+describe('phase help texts', () => {
+  it('short and long texts as kubeadm prints them', async () => {
+    const { certPhaseLong, certPhaseShort, certSpec, SA_SPEC } = await import('../../../src/pki/specs.js');
+    expect(certPhaseShort(certSpec('etcd-ca'))).toBe('Generate the self-signed CA to provision identities for etcd');
+    expect(certPhaseLong(certSpec('apiserver'))).toBe(
+      'Generate the certificate for serving the Kubernetes API, and save them into apiserver.crt and apiserver.key files.\n\n' +
+        'If both files already exist, kubeadm skips the generation step and existing files will be used.',
+    );
+    expect(certPhaseLong(certSpec('etcd-peer'))).toBe(
+      'Generate the certificate for etcd nodes to communicate with each other, and save them into etcd/peer.crt and etcd/peer.key files.\n\n' +
+        'Default SANs are localhost, 127.0.0.1, 127.0.0.1, ::1\n\n' +
+        'If both files already exist, kubeadm skips the generation step and existing files will be used.',
+    );
+    expect(SA_SPEC.long.split('\n')[0]).toBe(
+      'Generate the private key for signing service account tokens along with its public key, and save them into sa.key and sa.pub files.',
+    );
+  });
+});
