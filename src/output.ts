@@ -17,6 +17,9 @@ export interface Output {
   warn(message: string): void;
   /** a detail line to stderr, only at the given verbosity or higher */
   v(level: number, message: string): void;
+  /** raw text to stdout / stderr (for modules that format whole blocks themselves) */
+  readonly stdout: { write(s: string): unknown };
+  readonly stderr: { write(s: string): unknown };
 }
 
 function klogPrefix(kind: 'W' | 'I', now: Date): string {
@@ -30,6 +33,8 @@ function klogPrefix(kind: 'W' | 'I', now: Date): string {
 export function createOutput(streams: Streams, verbosity = 0): Output {
   return {
     verbosity,
+    stdout: streams.stdout,
+    stderr: streams.stderr,
     println(line = '') {
       streams.stdout.write(line + '\n');
     },
@@ -49,8 +54,24 @@ export function createOutput(streams: Streams, verbosity = 0): Output {
 export function memoryOutput(verbosity = 0): Output & { lines: string[]; errLines: string[]; text(): string } {
   const lines: string[] = [];
   const errLines: string[] = [];
+  let partOut = '';
+  let partErr = '';
   return {
     verbosity,
+    stdout: {
+      write(s: string) {
+        const parts = (partOut + s).split('\n');
+        partOut = parts.pop()!;
+        lines.push(...parts);
+      },
+    },
+    stderr: {
+      write(s: string) {
+        const parts = (partErr + s).split('\n');
+        partErr = parts.pop()!;
+        errLines.push(...parts);
+      },
+    },
     lines,
     errLines,
     text: () => lines.join('\n'),

@@ -9,8 +9,8 @@ import type { Output } from '../output.js';
 const attr = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function parseBool(flag: string) {
-  return (v: string | undefined): boolean => {
-    if (v === undefined || v === '' || v === 'true') return true;
+  return (v: string | boolean | undefined): boolean => {
+    if (v === undefined || v === true || v === '' || v === 'true') return true;
     if (v === 'false') return false;
     throw new UsageError(`invalid argument "${v}" for "--${flag}" flag: expected true or false`);
   };

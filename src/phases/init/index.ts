@@ -2,9 +2,10 @@
 
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
+import { preflightPhase } from './preflight.js';
 import { certsPhase } from './certs.js';
 import { kubeconfigPhase } from './kubeconfig.js';
 import { etcdPhase } from './etcd.js';
 import { controlPlanePhase } from './controlplane.js';
 
-export const initPhases: Phase<InitData>[] = [certsPhase, kubeconfigPhase, etcdPhase, controlPlanePhase];
+export const initPhases: Phase<InitData>[] = [preflightPhase, certsPhase, kubeconfigPhase, etcdPhase, controlPlanePhase];
