@@ -254,8 +254,11 @@ function looksLikeTimestamp(s: string): boolean {
 
 /** True when go-yaml would emit this string unquoted (it reads back as a string). */
 function resolvesToString(s: string): boolean {
-  if (RESOLVE_NON_STRING.has(s)) return false;
+  if (s === '') return false;
   const c = s[0]!;
+  // go-yaml only tries to type scalars whose first byte is in its resolve table
+  if (!'+-0123456789yYnNtTfFoO~.'.includes(c)) return true;
+  if (RESOLVE_NON_STRING.has(s)) return false;
   if (c === '.') {
     return !goParsesFloat(s);
   }
