@@ -68,12 +68,14 @@ export function readConfig(text: string, file: string | undefined, opts: ReadOpt
             `your configuration file uses an old API spec: "${doc.apiVersion}" (kind: "${doc.kind}"). Please use kubeadm ${old} instead and run 'kubeadm config migrate --old-config old-config-file --new-config new-config-file', which will write the new, similar spec using a newer API version.`,
           ),
         );
+        out.undecodable = true;
         continue;
       }
       if (doc.version === 'v1') {
         out.problems.push(
           problemAt(doc, 'apiVersion', `experimental API spec: "${doc.apiVersion}" (kind: "${doc.kind}") is not allowed; tskubeadm reads kubeadm.k8s.io/v1beta4 (and migrates v1beta3)`),
         );
+        out.undecodable = true;
         continue;
       }
       const known =
@@ -81,7 +83,10 @@ export function readConfig(text: string, file: string | undefined, opts: ReadOpt
         (doc.version === 'v1beta3' && V1BETA3_KINDS.includes(doc.kind));
       if (!known) {
         const msg = `unknown configuration API: apiVersion "${doc.apiVersion}", kind "${doc.kind}"`;
-        if (opts.strict || KUBEADM_KINDS.includes(doc.kind)) out.problems.push(problemAt(doc, 'kind', msg));
+        if (opts.strict || KUBEADM_KINDS.includes(doc.kind)) {
+          out.problems.push(problemAt(doc, 'kind', msg));
+          out.undecodable = true;
+        }
         else out.warnings.push(`[config] WARNING: Ignored configuration document with GroupVersionKind ${gvkText(doc)}`);
         continue;
       }
