@@ -7,5 +7,6 @@ import { certsPhase } from './certs.js';
 import { kubeconfigPhase } from './kubeconfig.js';
 import { etcdPhase } from './etcd.js';
 import { controlPlanePhase } from './controlplane.js';
+import { kubeletStartPhase } from './kubelet-start.js';
 
-export const initPhases: Phase<InitData>[] = [preflightPhase, certsPhase, kubeconfigPhase, etcdPhase, controlPlanePhase];
+export const initPhases: Phase<InitData>[] = [preflightPhase, certsPhase, kubeconfigPhase, etcdPhase, controlPlanePhase, kubeletStartPhase];

@@ -1,0 +1,96 @@
+// init phase "kubelet-start": stop the kubelet, write kubeadm-flags.env, instance-config.yaml and
+// config.yaml under /var/lib/kubelet, then (re)start it through the host's service manager.
+
+import * as path from 'node:path';
+import type { Phase } from '../workflow.js';
+import type { InitData } from './data.js';
+import type { Host } from '../../host/types.js';
+import type { Output } from '../../output.js';
+import { kubeletComponentConfig } from './componentconfigs.js';
+import { patchManagerFor } from './staticpod.js';
+
+export const KUBELET_FILE_MODE = 0o644;
+export const KUBELET_DIR_MODE = 0o700;
+
+const NO_INIT_STOP =
+  "[kubelet-start] No supported init system detected, won't make sure the kubelet not running for a short period of time while setting up configuration for it.";
+const NO_SERVICE_STOP =
+  "[kubelet-start] Couldn't detect a kubelet service, can't make sure the kubelet not running for a short period of time while setting up configuration for it.";
+
+/** Stop the kubelet if a service manager is there; never fatal, as in kubeadm. */
+export async function tryStopKubelet(host: Host, out: Output): Promise<void> {
+  const { detectInitSystem } = await import('../../host/initsystem.js');
+  const init = await detectInitSystem(host);
+  if (!init) return out.println(NO_INIT_STOP);
+  if (!(await init.serviceExists('kubelet'))) out.println(NO_SERVICE_STOP);
+  try {
+    await init.serviceStop('kubelet');
+  } catch (e) {
+    out.warn(`[kubelet-start] WARNING: unable to stop the kubelet service momentarily: [${(e as Error).message}]`);
+  }
+}
+
+/** (Re)start the kubelet if a service manager is there; never fatal, as in kubeadm. */
+export async function tryStartKubelet(host: Host, out: Output): Promise<void> {
+  const { detectInitSystem } = await import('../../host/initsystem.js');
+  const init = await detectInitSystem(host);
+  if (!init) return out.println("[kubelet-start] No supported init system detected, won't make sure the kubelet is running properly.");
+  if (!(await init.serviceExists('kubelet'))) {
+    out.println("[kubelet-start] Couldn't detect a kubelet service, can't make sure the kubelet is running properly.");
+  }
+  try {
+    await init.serviceRestart('kubelet');
+  } catch (e) {
+    out.warn(`[kubelet-start] WARNING: unable to start the kubelet service: [${(e as Error).message}]`);
+    out.println('[kubelet-start] Please ensure kubelet is reloaded and running manually.');
+  }
+}
+
+async function writeKubeletFile(d: InitData, file: string, content: string): Promise<void> {
+  await d.host.mkdirp(d.kubeletWriteDir, KUBELET_DIR_MODE);
+  await d.host.writeFileAtomic(path.posix.join(d.kubeletWriteDir, file), content, KUBELET_FILE_MODE, KUBELET_DIR_MODE);
+}
+
+export const kubeletStartPhase: Phase<InitData> = {
+  name: 'kubelet-start',
+  short: 'Write kubelet settings and (re)start the kubelet',
+  long: 'Write a file with KubeletConfiguration and an environment file with node specific kubelet settings, and then (re)start kubelet.',
+  example: '  # Writes a dynamic environment file with kubelet flags from a InitConfiguration file.\n  tskubeadm init phase kubelet-start --config config.yaml',
+  inheritFlags: ['config', 'image-repository', 'cri-socket', 'node-name', 'patches', 'dry-run'],
+  run: async (d) => {
+    const k = await import('../../manifests/kubelet.js');
+    // render everything before touching the host: a bad patch or config stops us with nothing written
+    const nodeReg = d.cfg.init.nodeRegistration;
+    const hostname = d.host.hostname().trim().toLowerCase();
+    const flagsEnv = k.renderKubeletFlagsEnv({ nodeRegistration: nodeReg, hostname, registerTaintsUsingFlags: false });
+    const instance = k.renderInstanceConfig(nodeReg.criSocket);
+    const { config } = await kubeletComponentConfig(d.cfg, d.out);
+    const { detectInitSystem } = await import('../../host/initsystem.js');
+    const init = await detectInitSystem(d.host);
+    const resolvedActive = init ? await init.serviceIsActive('systemd-resolved').catch(() => false) : false;
+    const patches = await patchManagerFor(d);
+    const instancePath = path.posix.join(d.kubeletWriteDir, k.KUBELET_INSTANCE_CONFIG_FILE);
+    const cfgFile = k.renderKubeletConfigFile({
+      config,
+      systemdResolvedActive: resolvedActive,
+      ...(patches ? { patches } : {}),
+      instanceConfig: instance,
+      instanceConfigPath: instancePath,
+    });
+    for (const w of cfgFile.warnings) d.out.warn(w);
+
+    if (!d.dryRun) await tryStopKubelet(d.host, d.out);
+    const envPath = path.posix.join(d.kubeletWriteDir, k.KUBELET_ENV_FILE);
+    d.out.print('kubelet-start', `Writing kubelet environment file with flags to file "${envPath}"`);
+    await writeKubeletFile(d, k.KUBELET_ENV_FILE, flagsEnv);
+    d.out.print('kubelet-start', `Writing kubelet configuration to file "${instancePath}"`);
+    await writeKubeletFile(d, k.KUBELET_INSTANCE_CONFIG_FILE, instance);
+    for (const l of cfgFile.log) d.out.println(l);
+    d.out.print('kubelet-start', `Writing kubelet configuration to file "${path.posix.join(d.kubeletWriteDir, k.KUBELET_CONFIG_FILE)}"`);
+    await writeKubeletFile(d, k.KUBELET_CONFIG_FILE, cfgFile.content);
+    if (!d.dryRun) {
+      d.out.print('kubelet-start', 'Starting the kubelet');
+      await tryStartKubelet(d.host, d.out);
+    }
+  },
+};
