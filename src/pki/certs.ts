@@ -11,11 +11,12 @@ import {
   encodePrivateKeyPem,
   encodePublicKeyPem,
   generatePrivateKey,
+  missingKeyMessage,
   parsePrivateKeyPem,
   type PrivateKey,
 } from './keys.js';
 import { ipSanBytes, parseIP } from './ip.js';
-import { parseCertificateDer, parseCertificatesPem, type LoadedCert } from './load.js';
+import { missingCertMessage, parseCertificateDer, parseCertificatesPem, type LoadedCert } from './load.js';
 import { parseGoDuration } from './duration.js';
 import {
   CERT_FILE_MODE,
@@ -464,10 +465,18 @@ export async function generateAll(
       continue;
     }
     if (caPlan.status === 'existing-keyless') {
+      const caKeyPath = posixJoin(dir, keyFile(caPlan.spec.baseName));
+      const caKeyData = getFile(existing, keyFile(caPlan.spec.baseName));
+      let why = missingKeyMessage(caKeyPath);
+      if (caKeyData !== undefined) {
+        try {
+          parsePrivateKeyPem(caKeyData, caKeyPath);
+        } catch (e) {
+          why = errText(e);
+        }
+      }
       throw new Error(
-        `couldn't load CA certificate ${caPlan.spec.name}: failure loading ${caPlan.spec.baseName} certificate authority: ` +
-          `failed to load key: couldn't load the private key file ${posixJoin(dir, keyFile(caPlan.spec.baseName))}` +
-          ` (needed to sign ${spec.baseName}, whose certificate ${posixJoin(dir, crtPath)} is missing or unreadable)`,
+        `couldn't load CA certificate ${caPlan.spec.name}: failure loading ${caPlan.spec.baseName} certificate authority: failed to load key: ${why}`,
       );
     }
     if (crtData !== undefined || keyData !== undefined) {
@@ -487,8 +496,10 @@ export async function generateAll(
       try {
         parsePrivateKeyPem(saKey, posixJoin(dir, SA_SPEC.privateKeyFile));
       } catch (e) {
+        void e;
         throw new Error(
-          `file ${SA_SPEC.privateKeyFile} existed but it could not be loaded properly: ${e instanceof Error ? e.message : String(e)}`,
+          `file ${SA_SPEC.privateKeyFile} existed but it could not be loaded properly: error reading private key file ` +
+            `${posixJoin(dir, SA_SPEC.privateKeyFile)}: data does not contain a valid RSA or ECDSA private key`,
         );
       }
       sa = { status: 'existing', files: [], messages: [`[certs] Using the existing "sa" key`] };
@@ -528,8 +539,7 @@ export async function generateAll(
         const err = verifyChain(chain[0]!, chain.slice(1), caPlan.cert!, now);
         if (err) {
           throw new Error(
-            `[certs] certificate ${p.spec.baseName} not signed by CA certificate ${caPlan.spec.baseName}: ${err} ` +
-              `(${posixJoin(dir, certFile(p.spec.baseName))})`,
+            `[certs] certificate ${p.spec.baseName} not signed by CA certificate ${caPlan.spec.baseName}: ${err}`,
           );
         }
         return;
@@ -613,30 +623,52 @@ export async function generateAll(
   return { certs, sa, clientCerts, files, warnings, signers };
 }
 
+/**
+ * The error kubeadm reports when a certificate it must create finds unusable files in the way
+ * (writeCertificateFilesIfNotExist / writeCertificateAuthorityFilesIfNotExist).
+ */
 function unusableFiles(
   spec: CertSpec,
   dir: string,
-  crtData: unknown,
-  keyData: unknown,
+  crtData: string | Uint8Array | undefined,
+  keyData: string | Uint8Array | undefined,
   _what: string,
   isCA: boolean,
 ): Error {
   const crt = posixJoin(dir, certFile(spec.baseName));
   const key = posixJoin(dir, keyFile(spec.baseName));
-  let reason: string;
-  if (crtData === undefined) reason = `failed to load certificate: couldn't load the certificate file ${crt}: no such file`;
-  else {
+  const certError = (): string | undefined => {
+    if (crtData === undefined) return missingCertMessage(crt);
     try {
-      parseCertificatesPem(crtData as string | Uint8Array, crt);
-      reason = `failed to load key: couldn't load the private key file ${key}`;
+      parseCertificatesPem(crtData, crt);
+      return undefined;
     } catch (e) {
-      reason = `failed to load certificate: ${e instanceof Error ? e.message : String(e)}`;
+      return errText(e);
     }
+  };
+  const keyError = (): string | undefined => {
+    if (keyData === undefined) return missingKeyMessage(key);
+    try {
+      parsePrivateKeyPem(keyData, key);
+      return undefined;
+    } catch (e) {
+      return errText(e);
+    }
+  };
+  if (isCA) {
+    // TryLoadCertAndKeyFromDisk: certificate first, then key
+    const ce = certError();
+    if (ce) return new Error(`failure loading ${spec.baseName} certificate: failed to load certificate: ${ce}`);
+    return new Error(`failure loading ${spec.baseName} certificate: failed to load key: ${keyError() ?? ''}`);
   }
-  void keyData;
-  return isCA
-    ? new Error(`failure loading ${spec.baseName} certificate: ${reason}`)
-    : new Error(`failed to write or validate certificate "${spec.name}": failure loading ${spec.baseName} certificate: ${reason}`);
+  const prefix = `failed to write or validate certificate "${spec.name}": `;
+  const ke = keyError();
+  if (ke) return new Error(`${prefix}failure loading ${spec.baseName} key: ${ke}`);
+  return new Error(`${prefix}failure loading ${spec.baseName} certificate: ${certError() ?? ''}`);
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Load a CA (certificate + key) from file contents, as LoadCertificateAuthority does. */

@@ -113,31 +113,51 @@ const PRIVATE_KEY_TYPES: Record<string, 'pkcs1' | 'sec1' | 'pkcs8'> = {
   'PRIVATE KEY': 'pkcs8',
 };
 
+/** Go's error text for a file that does not exist ("open <path>: no such file or directory"). */
+export function notFound(path: string): string {
+  return `open ${path}: no such file or directory`;
+}
+
+/** The message kubeadm gives when a key file is missing (TryLoadKeyFromDisk). */
+export function missingKeyMessage(path: string): string {
+  return `couldn't load the private key file ${path}: ${notFound(path)}`;
+}
+
 /**
- * Parse a private key PEM: PKCS#1 RSA, SEC1 EC or PKCS#8 (RSA or ECDSA). Other blocks
- * (e.g. "EC PARAMETERS") are skipped, as client-go's keyutil does. `file` names the source in errors.
+ * Parse private key data like client-go's keyutil.ParsePrivateKeyPEM: the first PKCS#1 RSA, SEC1 EC
+ * or PKCS#8 block that parses wins; other blocks (e.g. "EC PARAMETERS") and blocks that do not
+ * parse are skipped. Throws Go's bare message.
  */
-export function parsePrivateKeyPem(pem: string | Uint8Array, file = 'private key'): PrivateKey {
+export function parsePrivateKeyData(pem: string | Uint8Array): PrivateKey {
   const text = typeof pem === 'string' ? pem : Buffer.from(pem).toString('latin1');
-  const blocks = pemBlocks(text);
-  if (blocks.length === 0) {
-    throw new Error(`couldn't load the private key file ${file}: data does not contain a valid RSA or ECDSA private key`);
-  }
-  for (const b of blocks) {
+  for (const b of pemBlocks(text)) {
     const type = PRIVATE_KEY_TYPES[b.type];
     if (!type) continue;
     let key: KeyObject;
     try {
       key = createPrivateKey({ key: b.der, format: 'der', type });
-    } catch (e) {
-      throw new Error(`couldn't load the private key file ${file}: ${b.type} block is corrupt (${errText(e)})`);
+    } catch {
+      continue;
     }
-    if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') {
-      throw new Error(`the private key file ${file} is neither in RSA nor ECDSA format`);
-    }
+    if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') throw new UnsupportedKeyError();
     return wrap(key);
   }
-  throw new Error(`couldn't load the private key file ${file}: data does not contain a valid RSA or ECDSA private key`);
+  throw new Error('data does not contain a valid RSA or ECDSA private key');
+}
+
+class UnsupportedKeyError extends Error {}
+
+/**
+ * Load a private key file's content as kubeadm's TryLoadKeyFromDisk does: RSA or ECDSA only.
+ * `file` names the source in errors, with kubeadm's wording.
+ */
+export function parsePrivateKeyPem(pem: string | Uint8Array, file = 'private key'): PrivateKey {
+  try {
+    return parsePrivateKeyData(pem);
+  } catch (e) {
+    if (e instanceof UnsupportedKeyError) throw new Error(`the private key file ${file} is neither in RSA nor ECDSA format`);
+    throw new Error(`couldn't load the private key file ${file}: error reading private key file ${file}: ${errText(e)}`);
+  }
 }
 
 /** Parse a PKIX "PUBLIC KEY" (or PKCS#1 "RSA PUBLIC KEY") PEM; returns the DER SubjectPublicKeyInfo. */

@@ -82,11 +82,13 @@ export function parseCertificatesPem(pem: string | Uint8Array, file = 'certifica
     try {
       out.push(parseCertificateDer(b.der));
     } catch (e) {
-      throw new Error(`couldn't load the certificate file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`couldn't load the certificate file ${file}: error reading ${file}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   if (out.length === 0) {
-    throw new Error(`couldn't load the certificate file ${file}: data does not contain any valid RSA or ECDSA certificates`);
+    throw new Error(
+      `couldn't load the certificate file ${file}: error reading ${file}: data does not contain any valid RSA or ECDSA certificates`,
+    );
   }
   return out;
 }
@@ -94,4 +96,9 @@ export function parseCertificatesPem(pem: string | Uint8Array, file = 'certifica
 /** The first certificate of a PEM text (the one kubeadm uses). */
 export function parseCertificatePem(pem: string | Uint8Array, file = 'certificate'): LoadedCert {
   return parseCertificatesPem(pem, file)[0]!;
+}
+
+/** The message kubeadm gives when a certificate file is missing (TryLoadCertFromDisk). */
+export function missingCertMessage(path: string): string {
+  return `couldn't load the certificate file ${path}: open ${path}: no such file or directory`;
 }

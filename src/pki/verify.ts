@@ -2,8 +2,8 @@
 // ("Using existing ...") or fail with an error that names the file and the problem.
 
 import { formatIP, ipEqual, parseIP } from './ip.js';
-import { parsePrivateKeyPem, type PrivateKey } from './keys.js';
-import { parseCertificatesPem, type LoadedCert } from './load.js';
+import { missingKeyMessage, parsePrivateKeyPem, type PrivateKey } from './keys.js';
+import { missingCertMessage, parseCertificatesPem, type LoadedCert } from './load.js';
 import { CERT_SPECS, certFile, keyFile, type AltNames, type CAName, type CertSpec } from './specs.js';
 
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
@@ -52,15 +52,21 @@ export function verifyChain(
   if (te) return te;
   let current = cert;
   const used = new Set<LoadedCert>();
+  // like Go, remember why a candidate with the right name was rejected, for the error hint
+  let hint: string | undefined;
+  const signedBy = (c: LoadedCert, parent: LoadedCert): boolean => {
+    if (!sameName(c, parent, 'issuer-of-a-is-subject-of-b')) return false;
+    if (c.native.verify(parent.native.publicKey)) return true;
+    const why = parent.native.publicKey.asymmetricKeyType === 'rsa' ? 'crypto/rsa: verification error' : 'x509: ECDSA verification failure';
+    hint ??= `possibly because of "${why}" while trying to verify candidate authority certificate "${parent.commonName}"`;
+    return false;
+  };
   for (let depth = 0; depth < 10; depth++) {
-    // is `current` signed by the root?
-    if (sameName(current, root, 'issuer-of-a-is-subject-of-b') && current.native.verify(root.native.publicKey)) {
+    if (signedBy(current, root)) {
       if (!root.isCA) return 'x509: certificate is not authorized to sign other certificates';
       return timeError(root, now);
     }
-    const next = intermediates.find(
-      (c) => !used.has(c) && sameName(current, c, 'issuer-of-a-is-subject-of-b') && current.native.verify(c.native.publicKey),
-    );
+    const next = intermediates.find((c) => !used.has(c) && signedBy(current, c));
     if (!next) break;
     if (!next.isCA) return 'x509: certificate is not authorized to sign other certificates';
     const nte = timeError(next, now);
@@ -68,7 +74,7 @@ export function verifyChain(
     used.add(next);
     current = next;
   }
-  return `x509: certificate signed by unknown authority (possibly because the issuer is not "${root.commonName}")`;
+  return `x509: certificate signed by unknown authority${hint ? ` (${hint})` : ''}`;
 }
 
 /** True when the private key is the one the certificate was issued for. */
@@ -257,9 +263,24 @@ export const EXTERNAL_CA_REQUIRED_LEAVES: Record<CAName, readonly string[]> = {
   'etcd-ca': ['apiserver-etcd-client', 'etcd-server', 'etcd-peer', 'etcd-healthcheck-client'],
 };
 
+/** The names kubeadm uses for these certificates in its external-CA messages. */
+const UX_NAMES: Record<string, string> = {
+  ca: 'CA',
+  'front-proxy-ca': 'front-proxy CA',
+  'etcd-ca': 'etcd CA',
+  apiserver: 'API server',
+  'apiserver-kubelet-client': 'API server kubelet client',
+  'front-proxy-client': 'front-proxy client',
+  'apiserver-etcd-client': 'apiserver etcd client',
+  'etcd-server': 'etcd server',
+  'etcd-peer': 'etcd peer',
+  'etcd-healthcheck-client': 'etcd health-check client',
+};
+
 export interface ExternalCAResult {
-  /** true when ca.crt is present and ca.key is absent */
+  /** true when the CA certificate is present and its key is absent */
   external: boolean;
+  /** kubeadm stops at the first error; all problems are listed here, the first is kubeadm's */
   errors: string[];
   warnings: string[];
 }
@@ -271,9 +292,10 @@ function fileOf(files: Files, p: string): string | Uint8Array | undefined {
 }
 
 /**
- * External CA rule for one CA: the CA certificate must load and be a CA; when its key is absent,
- * every leaf kubeadm requires must exist, have a loadable key and verify against the CA.
- * With `allLeaves`, every leaf signed by the CA is checked (kubeadm's CreatePKIAssets rule).
+ * External CA rule for one CA (UsingExternalCA and friends): the CA certificate must load and be a
+ * CA; when its key is absent, every leaf kubeadm requires must have a loadable key and a certificate
+ * that verifies against the CA. With `allLeaves`, every leaf signed by the CA is checked (the rule
+ * of kubeadm's CreatePKIAssets). Messages use kubeadm's wording; load errors carry the file path.
  */
 export function checkExternalCA(
   caName: CAName,
@@ -281,24 +303,25 @@ export function checkExternalCA(
   opts: { dir?: string; now: Date; allLeaves?: boolean },
 ): ExternalCAResult {
   const caSpec = CERT_SPECS.find((s) => s.name === caName)!;
+  const caUx = UX_NAMES[caName]!;
   const res: ExternalCAResult = { external: false, errors: [], warnings: [] };
   const crtPath = join(opts.dir, certFile(caSpec.baseName));
   const crt = fileOf(files, certFile(caSpec.baseName));
   if (crt === undefined) {
-    res.errors.push(`failure loading certificate for ${caSpec.name}: couldn't load the certificate file ${crtPath}: no such file`);
+    res.errors.push(`failure loading certificate for ${caUx}: ${missingCertMessage(crtPath)}`);
     return res;
   }
   let ca: LoadedCert;
   try {
     ca = parseCertificatesPem(crt, crtPath)[0]!;
   } catch (e) {
-    res.errors.push(`failure loading certificate for ${caSpec.name}: ${e instanceof Error ? e.message : String(e)}`);
+    res.errors.push(`failure loading certificate for ${caUx}: ${e instanceof Error ? e.message : String(e)}`);
     return res;
   }
   const pw = checkPeriod(ca, opts.now);
-  if (pw) res.warnings.push(`WARNING: could not validate bounds for certificate ${caSpec.baseName}: ${pw}`);
+  if (pw) res.warnings.push(`WARNING: could not validate bounds for certificate ${caUx}: ${pw}`);
   if (!ca.isCA) {
-    res.errors.push(`certificate ${caSpec.name} (${crtPath}) is not a CA`);
+    res.errors.push(`certificate ${caUx} is not a CA`);
     return res;
   }
   if (fileOf(files, keyFile(caSpec.baseName)) !== undefined) return res;
@@ -307,11 +330,12 @@ export function checkExternalCA(
     ? CERT_SPECS.filter((s) => s.caName === caName)
     : EXTERNAL_CA_REQUIRED_LEAVES[caName].map((n) => CERT_SPECS.find((s) => s.name === n)!);
   for (const leaf of leaves) {
+    const ux = UX_NAMES[leaf.name]!;
     const lc = join(opts.dir, certFile(leaf.baseName));
     const lk = join(opts.dir, keyFile(leaf.baseName));
     const keyData = fileOf(files, keyFile(leaf.baseName));
     if (keyData === undefined) {
-      res.errors.push(`failure loading key for ${leaf.baseName}: couldn't load the private key file ${lk}: no such file (external CA mode: ${caSpec.baseName}.key is absent, so this file must be provided)`);
+      res.errors.push(`failure loading key for ${leaf.baseName}: ${missingKeyMessage(lk)}`);
       continue;
     }
     try {
@@ -322,20 +346,20 @@ export function checkExternalCA(
     }
     const certData = fileOf(files, certFile(leaf.baseName));
     if (certData === undefined) {
-      res.errors.push(`failure loading certificate for ${leaf.name}: couldn't load the certificate file ${lc}: no such file (external CA mode: ${caSpec.baseName}.key is absent, so this file must be provided)`);
+      res.errors.push(`failure loading certificate for ${ux}: ${missingCertMessage(lc)}`);
       continue;
     }
     let chain: LoadedCert[];
     try {
       chain = parseCertificatesPem(certData, lc);
     } catch (e) {
-      res.errors.push(`failure loading certificate for ${leaf.name}: ${e instanceof Error ? e.message : String(e)}`);
+      res.errors.push(`failure loading certificate for ${ux}: ${e instanceof Error ? e.message : String(e)}`);
       continue;
     }
     const lpw = checkPeriod(chain[0]!, opts.now);
-    if (lpw) res.warnings.push(`WARNING: could not validate bounds for certificate ${leaf.name}: ${lpw}`);
+    if (lpw) res.warnings.push(`WARNING: could not validate bounds for certificate ${ux}: ${lpw}`);
     const err = verifyChain(chain[0]!, chain.slice(1), ca, opts.now);
-    if (err) res.errors.push(`certificate ${leaf.name} (${lc}) is not signed by corresponding CA: ${err}`);
+    if (err) res.errors.push(`certificate ${ux} is not signed by corresponding CA: ${err}`);
   }
   return res;
 }

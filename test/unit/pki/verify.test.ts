@@ -97,7 +97,9 @@ describe('checkExistingCert', () => {
       dir: DIR,
       now: NOW,
     });
-    expect(r.errors[0]).toMatch(/^couldn't load the certificate file \/etc\/kubernetes\/pki\/front-proxy-client\.crt: /);
+    expect(r.errors[0]).toMatch(
+      /^couldn't load the certificate file \/etc\/kubernetes\/pki\/front-proxy-client\.crt: error reading \/etc\/kubernetes\/pki\/front-proxy-client\.crt: /,
+    );
     const r2 = checkExistingCert(certSpec('etcd-peer'), undefined, undefined, { dir: DIR, now: NOW });
     expect(r2.errors).toEqual(['certificate etcd-peer (/etc/kubernetes/pki/etcd/peer.crt) does not exist']);
   });
@@ -178,7 +180,8 @@ describe('generateAll with files on disk', () => {
     const f = files(pki);
     f.set('front-proxy-client.crt', files(other).get('front-proxy-client.crt')!);
     await expect(generateAll(cfg, NOW, f, { skipSa: true })).rejects.toThrow(
-      /^\[certs\] certificate front-proxy-client not signed by CA certificate front-proxy-ca: x509: certificate signed by unknown authority.*\(\/etc\/kubernetes\/pki\/front-proxy-client\.crt\)$/,
+      '[certs] certificate front-proxy-client not signed by CA certificate front-proxy-ca: x509: certificate signed by unknown authority ' +
+        '(possibly because of "x509: ECDSA verification failure" while trying to verify candidate authority certificate "front-proxy-ca")',
     );
   });
 
@@ -189,14 +192,32 @@ describe('generateAll with files on disk', () => {
     expect(ok.certs[0]!.messages).toEqual(['[certs] Using existing ca keyless certificate authority']);
     expect(ok.files).toEqual([]);
     f.delete('apiserver.crt');
-    await expect(generateAll(cfg, NOW, f, { skipSa: true })).rejects.toThrow(/\/etc\/kubernetes\/pki\/ca\.key/);
+    await expect(generateAll(cfg, NOW, f, { skipSa: true })).rejects.toThrow(
+      "couldn't load CA certificate ca: failure loading ca certificate authority: failed to load key: " +
+        "couldn't load the private key file /etc/kubernetes/pki/ca.key: open /etc/kubernetes/pki/ca.key: no such file or directory",
+    );
   });
 
   it('a leaf key without its certificate is an error naming the file', async () => {
     const f = files(pki);
     f.delete('etcd/server.crt');
     await expect(generateAll(cfg, NOW, f, { skipSa: true })).rejects.toThrow(
-      /failure loading etcd\/server certificate: .*\/etc\/kubernetes\/pki\/etcd\/server\.crt/,
+      'failed to write or validate certificate "etcd-server": failure loading etcd/server certificate: ' +
+        "couldn't load the certificate file /etc/kubernetes/pki/etcd/server.crt: open /etc/kubernetes/pki/etcd/server.crt: no such file or directory",
+    );
+    // corrupt certificate and no key: the key is looked at first
+    f.set('etcd/server.crt', 'garbage');
+    f.delete('etcd/server.key');
+    await expect(generateAll(cfg, NOW, f, { skipSa: true })).rejects.toThrow(
+      'failed to write or validate certificate "etcd-server": failure loading etcd/server key: ' +
+        "couldn't load the private key file /etc/kubernetes/pki/etcd/server.key: open /etc/kubernetes/pki/etcd/server.key: no such file or directory",
+    );
+    // a CA key without its certificate
+    const g = files(pki);
+    g.delete('front-proxy-ca.crt');
+    await expect(generateAll(cfg, NOW, g, { skipSa: true })).rejects.toThrow(
+      'failure loading front-proxy-ca certificate: failed to load certificate: ' +
+        "couldn't load the certificate file /etc/kubernetes/pki/front-proxy-ca.crt: open /etc/kubernetes/pki/front-proxy-ca.crt: no such file or directory",
     );
   });
 
@@ -207,7 +228,10 @@ describe('generateAll with files on disk', () => {
     const r = await generateAll(cfg, NOW, f);
     expect(r.sa).toEqual({ status: 'existing', files: [], messages: ['[certs] Using the existing "sa" key'] });
     f.set('sa.key', 'garbage');
-    await expect(generateAll(cfg, NOW, f)).rejects.toThrow(/file sa.key existed but it could not be loaded properly/);
+    await expect(generateAll(cfg, NOW, f)).rejects.toThrow(
+      'file sa.key existed but it could not be loaded properly: error reading private key file /etc/kubernetes/pki/sa.key: ' +
+        'data does not contain a valid RSA or ECDSA private key',
+    );
   });
 });
 
@@ -225,8 +249,14 @@ describe('external CA mode', () => {
     const r = checkExternalCA('ca', f, { dir: DIR, now: NOW });
     expect(r.external).toBe(true);
     expect(r.errors).toHaveLength(2);
-    expect(r.errors[0]).toMatch(/^certificate apiserver \(\/etc\/kubernetes\/pki\/apiserver\.crt\) is not signed by corresponding CA/);
-    expect(r.errors[1]).toMatch(/^failure loading key for apiserver-kubelet-client: .*\/etc\/kubernetes\/pki\/apiserver-kubelet-client\.key/);
+    expect(r.errors[0]).toBe(
+      'certificate API server is not signed by corresponding CA: x509: certificate signed by unknown authority ' +
+        '(possibly because of "x509: ECDSA verification failure" while trying to verify candidate authority certificate "kubernetes")',
+    );
+    expect(r.errors[1]).toBe(
+      "failure loading key for apiserver-kubelet-client: couldn't load the private key file /etc/kubernetes/pki/apiserver-kubelet-client.key: " +
+        'open /etc/kubernetes/pki/apiserver-kubelet-client.key: no such file or directory',
+    );
   });
 
   it('etcd CA: all four etcd leaves are required', () => {
@@ -235,7 +265,8 @@ describe('external CA mode', () => {
     f.delete('etcd/peer.crt');
     const r = checkExternalCA('etcd-ca', f, { dir: DIR, now: NOW });
     expect(r.errors).toEqual([
-      expect.stringMatching(/^failure loading certificate for etcd-peer: .*\/etc\/kubernetes\/pki\/etcd\/peer\.crt/),
+      "failure loading certificate for etcd peer: couldn't load the certificate file /etc/kubernetes/pki/etcd/peer.crt: " +
+        'open /etc/kubernetes/pki/etcd/peer.crt: no such file or directory',
     ]);
   });
 });
@@ -254,12 +285,13 @@ describe('keys', () => {
   });
 
   it('names the file for corrupt or unsupported keys', () => {
-    expect(() => parsePrivateKeyPem('nothing here', '/etc/kubernetes/pki/ca.key')).toThrow(
-      "couldn't load the private key file /etc/kubernetes/pki/ca.key: data does not contain a valid RSA or ECDSA private key",
-    );
+    const msg =
+      "couldn't load the private key file /etc/kubernetes/pki/ca.key: error reading private key file /etc/kubernetes/pki/ca.key: " +
+      'data does not contain a valid RSA or ECDSA private key';
+    expect(() => parsePrivateKeyPem('nothing here', '/etc/kubernetes/pki/ca.key')).toThrow(msg);
     expect(() =>
       parsePrivateKeyPem('-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n', '/etc/kubernetes/pki/ca.key'),
-    ).toThrow(/^couldn't load the private key file \/etc\/kubernetes\/pki\/ca\.key: RSA PRIVATE KEY block is corrupt/);
+    ).toThrow(msg);
     const ed = execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519'], { encoding: 'utf8' });
     expect(() => parsePrivateKeyPem(ed, '/k/ed.key')).toThrow('the private key file /k/ed.key is neither in RSA nor ECDSA format');
   });
