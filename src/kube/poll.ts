@@ -50,7 +50,7 @@ export async function poll<T>(attempt: () => Promise<PollResult<T>>, opts: PollO
     const r = await attempt();
     if (r.done) return r.value;
     if (r.error !== undefined) lastError = r.error;
-    if (clock.now() + interval > deadline) {
+    if (clock.now() + interval >= deadline) {
       throw new PollTimeoutError(`timed out waiting for the condition after ${timeout}ms`, lastError);
     }
     await clock.sleep(interval);
