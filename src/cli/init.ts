@@ -155,9 +155,6 @@ export function addInitCommand(program: Command, ctx: CliContext): void {
       return [...base, ...extra.filter((p) => known.has(p))];
     },
     onDone: async (d, timings) => {
-      if (d.dryRun && d.dryRunDir) {
-        d.out.print('dryrun', `Wrote certificates, kubeconfig files and control plane manifests to the "${d.dryRunDir}" directory`);
-      }
       const v = ctx.globals().verbosity;
       if (v >= 1) for (const [p, ms] of timings) d.out.v(1, `[init] phase ${p} took ${ms} ms`);
     },

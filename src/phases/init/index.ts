@@ -8,5 +8,6 @@ import { kubeconfigPhase } from './kubeconfig.js';
 import { etcdPhase } from './etcd.js';
 import { controlPlanePhase } from './controlplane.js';
 import { kubeletStartPhase } from './kubelet-start.js';
+import { waitControlPlanePhase } from './wait-control-plane.js';
 
-export const initPhases: Phase<InitData>[] = [preflightPhase, certsPhase, kubeconfigPhase, etcdPhase, controlPlanePhase, kubeletStartPhase];
+export const initPhases: Phase<InitData>[] = [preflightPhase, certsPhase, kubeconfigPhase, etcdPhase, controlPlanePhase, kubeletStartPhase, waitControlPlanePhase];
