@@ -70,6 +70,8 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
     ...(text !== undefined ? { text, fileName: configPath! } : {}),
     flags: v as import('../config/index.js').InitFlagValues,
     flagsSet: flags.set,
+    // stricter than kubeadm, which only warns: an unknown field in the file is an error
+    strict: true,
     dynamic: {
       hostname: () => host.hostname(),
       defaultAddress: () => host.defaultRouteAddress(4),
