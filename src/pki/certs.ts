@@ -29,6 +29,7 @@ import {
   servingCertLine,
   type AltNames,
   type CAName,
+  type CertName,
   type CertSpec,
   type ClientCertSpec,
   type ExtUsage,
@@ -333,7 +334,7 @@ export interface CertResult {
 }
 
 export interface SaResult {
-  status: 'generated' | 'existing' | 'external-ca';
+  status: 'generated' | 'existing' | 'external-ca' | 'skipped';
   files: PkiFile[];
   messages: string[];
 }
@@ -360,6 +361,11 @@ export interface GenerateAllOptions {
   externalCA?: boolean;
   /** take keys from this pool (when its algorithm matches the configuration) instead of generating on demand */
   keyPool?: KeyPool;
+  /**
+   * Handle only these certificates (single-phase runs like `kubeadm init phase certs apiserver`);
+   * the CAs they need are then loaded from `existing`, never generated. Include 'sa' for the key pair.
+   */
+  only?: ReadonlyArray<CertName | 'sa'>;
 }
 
 function getFile(files: ExistingFiles | undefined, p: string): string | Uint8Array | undefined {
@@ -407,7 +413,11 @@ export async function generateAll(
 
   type Plan = {
     spec: CertSpec;
-    status: CertStatus;
+    status: CertStatus | 'absent';
+    /** why an un-requested CA could not be loaded */
+    loadError?: string;
+    /** why its certificate alone could not be loaded */
+    certLoadError?: string;
     cert?: LoadedCert;
     key?: PrivateKey;
     keyPromise?: Promise<PrivateKey>;
@@ -416,10 +426,12 @@ export async function generateAll(
   const caPlans = new Map<CAName, Plan>();
 
   // 1. decide, per certificate, whether to reuse or generate; start key generation right away
+  const wanted = (name: CertName | 'sa') => !opts.only || opts.only.includes(name);
   for (const spec of CERT_SPECS) {
+    if (!spec.isCA && !wanted(spec.name)) continue;
     const skipped = externalEtcd && (spec.name === 'etcd-ca' || spec.caName === 'etcd-ca');
     if (skipped) {
-      plans.push({ spec, status: 'skipped' });
+      if (wanted(spec.name)) plans.push({ spec, status: 'skipped' });
       continue;
     }
     const crtPath = certFile(spec.baseName);
@@ -433,6 +445,34 @@ export async function generateAll(
       } catch {
         cert = undefined; // handled below like kubeadm: a generation attempt that finds the file unusable
       }
+    }
+    if (spec.isCA && !wanted(spec.name)) {
+      // a CA this run does not create: load it for its leaves (LoadCertificateAuthority)
+      const p: Plan = { spec, status: 'absent' };
+      if (cert) {
+        p.status = 'existing';
+        p.cert = cert;
+        if (keyData !== undefined) {
+          try {
+            p.key = parsePrivateKeyPem(keyData, posixJoin(dir, keyPath));
+          } catch (e) {
+            p.status = 'existing-keyless';
+            p.loadError = `failure loading ${spec.baseName} certificate authority: failed to load key: ${errText(e)}`;
+          }
+        } else {
+          p.status = 'existing-keyless';
+          p.loadError = `failure loading ${spec.baseName} certificate authority: failed to load key: ${missingKeyMessage(posixJoin(dir, keyPath))}`;
+        }
+      } else if (crtData === undefined && keyData === undefined) {
+        p.loadError = `couldn't load ${spec.baseName} certificate authority from ${dir}`;
+        p.certLoadError = missingCertMessage(posixJoin(dir, crtPath));
+      } else {
+        const ce = unusableFiles(spec, dir, crtData, keyData, 'certificate', true).message;
+        p.loadError = ce.replace(`failure loading ${spec.baseName} certificate:`, `failure loading ${spec.baseName} certificate authority:`);
+        p.certLoadError = crtData === undefined ? missingCertMessage(posixJoin(dir, crtPath)) : ce;
+      }
+      caPlans.set(spec.name as CAName, p);
+      continue;
     }
     if (spec.isCA) {
       if (cert) {
@@ -461,9 +501,11 @@ export async function generateAll(
     }
     const caPlan = caPlans.get(spec.caName!)!;
     if (cert) {
+      if (caPlan.status === 'absent') throw new Error(`couldn't load CA certificate ${caPlan.spec.name}: ${caPlan.certLoadError}`);
       plans.push({ spec, status: 'existing', cert });
       continue;
     }
+    if (caPlan.loadError) throw new Error(`couldn't load CA certificate ${caPlan.spec.name}: ${caPlan.loadError}`);
     if (caPlan.status === 'existing-keyless') {
       const caKeyPath = posixJoin(dir, keyFile(caPlan.spec.baseName));
       const caKeyData = getFile(existing, keyFile(caPlan.spec.baseName));
@@ -488,7 +530,7 @@ export async function generateAll(
   // sa key pair
   let saKeyPromise: Promise<PrivateKey> | undefined;
   let sa: SaResult;
-  if (opts.skipSa) sa = { status: 'existing', files: [], messages: [] };
+  if (opts.skipSa || !wanted('sa')) sa = { status: 'skipped', files: [], messages: [] };
   else if (opts.externalCA) sa = { status: 'external-ca', files: [], messages: ['[certs] Using existing sa keys'] };
   else {
     const saKey = getFile(existing, SA_SPEC.privateKeyFile);
@@ -555,6 +597,7 @@ export async function generateAll(
   const files: PkiFile[] = [];
   for (const p of plans) {
     const base = p.spec.baseName;
+    if (p.status === 'absent') continue;
     const r: CertResult = { spec: p.spec, status: p.status, files: [], messages: [] };
     if (p.cert) {
       r.cert = p.cert;

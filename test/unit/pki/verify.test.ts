@@ -312,3 +312,40 @@ describe('keys', () => {
     );
   });
 });
+
+describe('generateAll for a single phase (only)', () => {
+  it('creates just the requested certificate with the CA from disk', async () => {
+    const f = files(pki);
+    f.delete('apiserver.crt');
+    f.delete('apiserver.key');
+    f.delete('etcd/ca.crt'); // not needed for apiserver
+    const r = await generateAll(cfg, NOW, f, { only: ['apiserver'] });
+    expect(r.certs.map((c) => [c.spec.name, c.status])).toEqual([['apiserver', 'generated']]);
+    expect(r.files.map((x) => x.path)).toEqual(['apiserver.key', 'apiserver.crt']);
+    expect(r.sa.status).toBe('skipped');
+    expect(verifyChain(parseCertificatePem(r.files[1]!.data), [], pki.certs[0]!.cert!, NOW)).toBeUndefined();
+  });
+
+  it('needs the CA on disk, as kubeadm says', async () => {
+    await expect(generateAll(cfg, NOW, new Map(), { only: ['apiserver'] })).rejects.toThrow(
+      "couldn't load CA certificate ca: couldn't load ca certificate authority from /etc/kubernetes/pki",
+    );
+    const f = files(pki);
+    f.delete('etcd/ca.key');
+    f.delete('etcd/peer.crt');
+    await expect(generateAll(cfg, NOW, f, { only: ['etcd-peer'] })).rejects.toThrow(
+      "couldn't load CA certificate etcd-ca: failure loading etcd/ca certificate authority: failed to load key: " +
+        "couldn't load the private key file /etc/kubernetes/pki/etcd/ca.key: open /etc/kubernetes/pki/etcd/ca.key: no such file or directory",
+    );
+  });
+
+  it('a single CA phase or the sa phase', async () => {
+    const ca = await generateAll(cfg, NOW, new Map(), { only: ['front-proxy-ca'] });
+    expect(ca.certs.map((c) => [c.spec.name, c.status, c.messages[0]])).toEqual([
+      ['front-proxy-ca', 'generated', '[certs] Generating "front-proxy-ca" certificate and key'],
+    ]);
+    const sa = await generateAll(cfg, NOW, new Map(), { only: ['sa'] });
+    expect(sa.certs).toEqual([]);
+    expect(sa.files.map((x) => x.path)).toEqual(['sa.key', 'sa.pub']);
+  });
+});
