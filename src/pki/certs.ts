@@ -467,7 +467,7 @@ export async function generateAll(
         p.loadError = `couldn't load ${spec.baseName} certificate authority from ${dir}`;
         p.certLoadError = missingCertMessage(posixJoin(dir, crtPath));
       } else {
-        const ce = unusableFiles(spec, dir, crtData, keyData, 'certificate', true).message;
+        const ce = unusableFiles(spec, dir, crtData, keyData, true).message;
         p.loadError = ce.replace(`failure loading ${spec.baseName} certificate:`, `failure loading ${spec.baseName} certificate authority:`);
         p.certLoadError = crtData === undefined ? missingCertMessage(posixJoin(dir, crtPath)) : ce;
       }
@@ -491,7 +491,7 @@ export async function generateAll(
         caPlans.set(spec.name as CAName, p);
       } else {
         if (crtData !== undefined || keyData !== undefined) {
-          throw unusableFiles(spec, dir, crtData, keyData, 'certificate', true);
+          throw unusableFiles(spec, dir, crtData, keyData, true);
         }
         const p: Plan = { spec, status: 'generated', keyPromise: newKey() };
         plans.push(p);
@@ -522,7 +522,7 @@ export async function generateAll(
       );
     }
     if (crtData !== undefined || keyData !== undefined) {
-      throw unusableFiles(spec, dir, crtData, keyData, 'certificate', false);
+      throw unusableFiles(spec, dir, crtData, keyData, false);
     }
     plans.push({ spec, status: 'generated', keyPromise: newKey() });
   }
@@ -537,8 +537,7 @@ export async function generateAll(
     if (saKey !== undefined) {
       try {
         parsePrivateKeyPem(saKey, posixJoin(dir, SA_SPEC.privateKeyFile));
-      } catch (e) {
-        void e;
+      } catch {
         throw new Error(
           `file ${SA_SPEC.privateKeyFile} existed but it could not be loaded properly: error reading private key file ` +
             `${posixJoin(dir, SA_SPEC.privateKeyFile)}: data does not contain a valid RSA or ECDSA private key`,
@@ -675,7 +674,6 @@ function unusableFiles(
   dir: string,
   crtData: string | Uint8Array | undefined,
   keyData: string | Uint8Array | undefined,
-  _what: string,
   isCA: boolean,
 ): Error {
   const crt = posixJoin(dir, certFile(spec.baseName));

@@ -19,8 +19,8 @@ export function checkPeriod(cert: LoadedCert, now: Date): string | undefined {
   return undefined;
 }
 
-function sameName(a: LoadedCert, b: LoadedCert, which: 'issuer-of-a-is-subject-of-b'): boolean {
-  void which;
+/** True when `a` names `b` as its issuer (DER comparison of issuer and subject). */
+function issuedBy(a: LoadedCert, b: LoadedCert): boolean {
   const x = Buffer.from(a.parsed.issuerName.toArrayBuffer());
   const y = Buffer.from(b.parsed.subjectName.toArrayBuffer());
   return x.equals(y);
@@ -55,7 +55,7 @@ export function verifyChain(
   // like Go, remember why a candidate with the right name was rejected, for the error hint
   let hint: string | undefined;
   const signedBy = (c: LoadedCert, parent: LoadedCert): boolean => {
-    if (!sameName(c, parent, 'issuer-of-a-is-subject-of-b')) return false;
+    if (!issuedBy(c, parent)) return false;
     if (c.native.verify(parent.native.publicKey)) return true;
     const why = parent.native.publicKey.asymmetricKeyType === 'rsa' ? 'crypto/rsa: verification error' : 'x509: ECDSA verification failure';
     hint ??= `possibly because of "${why}" while trying to verify candidate authority certificate "${parent.commonName}"`;
