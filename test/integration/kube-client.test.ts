@@ -18,7 +18,7 @@ import { decryptKubeadmCertsSecret } from '../../src/kube/objects/copycerts.js';
 import { uploadKubeadmConfig, uploadKubeletConfig } from '../../src/phases/init/cluster/uploadconfig.js';
 import { uploadCerts } from '../../src/phases/init/cluster/uploadcerts.js';
 import { markControlPlane } from '../../src/phases/init/cluster/markcontrolplane.js';
-import { runBootstrapToken } from '../../src/phases/init/cluster/bootstraptoken.js';
+import { ensureAdminClusterRoleBinding, runBootstrapToken } from '../../src/phases/init/cluster/bootstraptoken.js';
 import { ensureCoreDNS, ensureKubeProxy } from '../../src/phases/init/cluster/addons.js';
 import type { Host } from '../../src/host/types.js';
 
@@ -223,6 +223,29 @@ describe('KubeClient against a real kube-apiserver', () => {
     expect(e.message).toMatch(/^unable to create ConfigMap "default\/Not_Valid": 422 Invalid: ConfigMap "Not_Valid" is invalid/);
     const nf = await client.update({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'absent', namespace: 'default' } }).catch((x: unknown) => x);
     expect(isNotFound(nf)).toBe(true);
+  });
+
+  it('bootstraps admin.conf: Forbidden at first, then kubeadm:cluster-admins is created with super-admin.conf', async () => {
+    const kdir = join(dir, 'admin-kubeconfig');
+    await run(labBinary('kubeadm'), [
+      'init', 'phase', 'kubeconfig', 'admin',
+      `--cert-dir=${pki}`,
+      `--kubeconfig-dir=${kdir}`,
+      `--control-plane-endpoint=${cp.server.replace('https://', '')}`,
+    ]);
+    const admin = await createKubeClient({ kubeconfig: readFileSync(join(kdir, 'admin.conf'), 'utf8') });
+    const crb = ref(RBAC, 'ClusterRoleBinding', 'kubeadm:cluster-admins');
+    await expect(admin.get(crb)).rejects.toThrow(/403 Forbidden/);
+    expect(await ensureAdminClusterRoleBinding(admin, undefined, { timeoutMs: 5_000 }).catch((e: Error) => e.message)).toBe(
+      'the ClusterRoleBinding for the kubeadm:cluster-admins Group is missing but there is no super-admin.conf to create it',
+    );
+    const use = await ensureAdminClusterRoleBinding(admin, client, { timeoutMs: 10_000 });
+    expect(use).toBe(admin);
+    const stored = await admin.get(crb);
+    expect(stored!['roleRef']).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' });
+    expect(stored!['subjects']).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'kubeadm:cluster-admins' }]);
+    // a second run finds it with admin.conf alone
+    expect(await ensureAdminClusterRoleBinding(admin, undefined)).toBe(admin);
   });
 
   it('reports an unreachable server as a connection error', async () => {
