@@ -160,19 +160,25 @@ export function parsePrivateKeyPem(pem: string | Uint8Array, file = 'private key
   }
 }
 
-/** Parse a PKIX "PUBLIC KEY" (or PKCS#1 "RSA PUBLIC KEY") PEM; returns the DER SubjectPublicKeyInfo. */
+/**
+ * Parse a public key file's content (PKIX "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY"; blocks that do
+ * not parse are skipped, as client-go does). Returns the key and its DER SubjectPublicKeyInfo.
+ */
 export function parsePublicKeyPem(pem: string | Uint8Array, file = 'public key'): { key: KeyObject; spki: Buffer } {
   const text = typeof pem === 'string' ? pem : Buffer.from(pem).toString('latin1');
   for (const b of pemBlocks(text)) {
     if (b.type !== 'PUBLIC KEY' && b.type !== 'RSA PUBLIC KEY') continue;
     try {
       const key = createPublicKey({ key: b.der, format: 'der', type: b.type === 'PUBLIC KEY' ? 'spki' : 'pkcs1' });
+      if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') continue;
       return { key, spki: key.export({ type: 'spki', format: 'der' }) };
-    } catch (e) {
-      throw new Error(`couldn't load the public key file ${file}: ${b.type} block is corrupt (${errText(e)})`);
+    } catch {
+      continue;
     }
   }
-  throw new Error(`couldn't load the public key file ${file}: data does not contain any valid RSA or ECDSA public keys`);
+  throw new Error(
+    `couldn't load the public key file ${file}: error reading public key file ${file}: data does not contain any valid RSA or ECDSA public keys`,
+  );
 }
 
 /** The encryptionAlgorithm name matching a key, if it is one kubeadm can generate. */

@@ -2,7 +2,7 @@
 // ("Using existing ...") or fail with an error that names the file and the problem.
 
 import { formatIP, ipEqual, parseIP } from './ip.js';
-import { missingKeyMessage, parsePrivateKeyPem, type PrivateKey } from './keys.js';
+import { missingKeyMessage, parsePrivateKeyPem, parsePublicKeyPem, type PrivateKey } from './keys.js';
 import { missingCertMessage, parseCertificatesPem, type LoadedCert } from './load.js';
 import { CERT_SPECS, certFile, keyFile, type AltNames, type CAName, type CertSpec } from './specs.js';
 
@@ -361,5 +361,92 @@ export function checkExternalCA(
     const err = verifyChain(chain[0]!, chain.slice(1), ca, opts.now);
     if (err) res.errors.push(`certificate ${ux} is not signed by corresponding CA: ${err}`);
   }
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------
+// shared certificates (join --control-plane, upload-certs)
+
+/**
+ * The sa key pair check (TryLoadPrivatePublicKeyFromDisk): both files load and are of the same
+ * kind. Like kubeadm, it does not check that they are halves of one pair; `pairMatches` says whether they are.
+ */
+export function checkSaKeyPair(
+  keyPem: string | Uint8Array | undefined,
+  pubPem: string | Uint8Array | undefined,
+  dir?: string,
+): { error?: string; pairMatches?: boolean } {
+  const keyPath = join(dir, 'sa.key');
+  const pubPath = join(dir, 'sa.pub');
+  if (keyPem === undefined) return { error: missingKeyMessage(keyPath) };
+  let key: PrivateKey;
+  try {
+    key = parsePrivateKeyPem(keyPem, keyPath);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  if (pubPem === undefined) return { error: `couldn't load the public key file ${pubPath}: open ${pubPath}: no such file or directory` };
+  let pub: ReturnType<typeof parsePublicKeyPem>;
+  try {
+    pub = parsePublicKeyPem(pubPem, pubPath);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  const kind = key.kind === 'rsa' ? 'RSA' : 'ECDSA';
+  const pubKind = pub.key.asymmetricKeyType === 'rsa' ? 'RSA' : pub.key.asymmetricKeyType === 'ec' ? 'ECDSA' : 'other';
+  if (kind !== pubKind) {
+    return { error: `the private key file ${keyPath} is in ${kind} format but the public key file ${pubPath} is not in ${kind} format` };
+  }
+  return { pairMatches: pub.spki.equals(key.spki) };
+}
+
+/**
+ * kubeadm's SharedCertificateExists: ca, front-proxy-ca and (with local etcd) etcd/ca must be CA
+ * certificates and sa.key/sa.pub must load. A missing CA key is only a warning ("assuming external key").
+ * `error` is kubeadm's aggregate message when something is wrong.
+ */
+export function sharedCertificatesExist(
+  localEtcd: boolean,
+  files: Files,
+  opts: { dir?: string; now: Date },
+): { ok: boolean; error?: string; errors: string[]; warnings: string[] } {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const cas: [CAName, string][] = [
+    ['ca', 'CA'],
+    ['front-proxy-ca', 'front-proxy CA'],
+  ];
+  const checkCA = (name: CAName, ux: string) => {
+    const spec = CERT_SPECS.find((s) => s.name === name)!;
+    const crtPath = join(opts.dir, certFile(spec.baseName));
+    const keyPath = join(opts.dir, keyFile(spec.baseName));
+    const crt = fileOf(files, certFile(spec.baseName));
+    if (crt === undefined) return errors.push(`failure loading certificate for ${ux}: ${missingCertMessage(crtPath)}`);
+    let cert: LoadedCert;
+    try {
+      cert = parseCertificatesPem(crt, crtPath)[0]!;
+    } catch (e) {
+      return errors.push(`failure loading certificate for ${ux}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const pw = checkPeriod(cert, opts.now);
+    if (pw) warnings.push(`WARNING: could not validate bounds for certificate ${ux}: ${pw}`);
+    if (!cert.isCA) return errors.push(`certificate ${ux} is not a CA`);
+    const key = fileOf(files, keyFile(spec.baseName));
+    try {
+      if (key === undefined) throw new Error(missingKeyMessage(keyPath));
+      parsePrivateKeyPem(key, keyPath);
+    } catch (e) {
+      warnings.push(`assuming external key for ${ux}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return 0;
+  };
+  checkCA(...cas[0]!);
+  const sa = checkSaKeyPair(fileOf(files, 'sa.key'), fileOf(files, 'sa.pub'), opts.dir);
+  if (sa.error) errors.push(`failure loading key for service account: ${sa.error}`);
+  checkCA(...cas[1]!);
+  if (localEtcd) checkCA('etcd-ca', 'etcd CA');
+  const res: { ok: boolean; error?: string; errors: string[]; warnings: string[] } = { ok: errors.length === 0, errors, warnings };
+  if (errors.length === 1) res.error = errors[0]!;
+  else if (errors.length > 1) res.error = `[${errors.join(', ')}]`;
   return res;
 }

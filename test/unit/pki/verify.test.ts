@@ -349,3 +349,47 @@ describe('generateAll for a single phase (only)', () => {
     expect(sa.files.map((x) => x.path)).toEqual(['sa.key', 'sa.pub']);
   });
 });
+
+describe('shared certificates (join --control-plane)', () => {
+  it('passes with the CAs and sa of a cluster; a missing CA key only warns', async () => {
+    const f = files(pki);
+    const k = await generatePrivateKey('ECDSA-P256');
+    const { encodePublicKeyPem } = await import('../../../src/pki/keys.js');
+    const { sharedCertificatesExist, checkSaKeyPair } = await import('../../../src/pki/verify.js');
+    f.set('sa.key', encodePrivateKeyPem(k));
+    f.set('sa.pub', encodePublicKeyPem(k));
+    expect(sharedCertificatesExist(true, f, { dir: DIR, now: NOW })).toEqual({ ok: true, errors: [], warnings: [] });
+    expect(checkSaKeyPair(f.get('sa.key'), f.get('sa.pub'), DIR)).toEqual({ pairMatches: true });
+    f.delete('front-proxy-ca.key');
+    const r = sharedCertificatesExist(true, f, { dir: DIR, now: NOW });
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toEqual([
+      "assuming external key for front-proxy CA: couldn't load the private key file /etc/kubernetes/pki/front-proxy-ca.key: " +
+        'open /etc/kubernetes/pki/front-proxy-ca.key: no such file or directory',
+    ]);
+  });
+
+  it('aggregates errors like kubeadm', async () => {
+    const { sharedCertificatesExist, checkSaKeyPair } = await import('../../../src/pki/verify.js');
+    const f = files(pki);
+    f.delete('etcd/ca.crt');
+    const rsa = await generatePrivateKey('RSA-2048');
+    const ec = await generatePrivateKey('ECDSA-P256');
+    const { encodePublicKeyPem } = await import('../../../src/pki/keys.js');
+    f.set('sa.key', encodePrivateKeyPem(rsa));
+    f.set('sa.pub', encodePublicKeyPem(ec));
+    expect(checkSaKeyPair(f.get('sa.key'), f.get('sa.pub'), DIR).error).toBe(
+      'the private key file /etc/kubernetes/pki/sa.key is in RSA format but the public key file /etc/kubernetes/pki/sa.pub is not in RSA format',
+    );
+    const r = sharedCertificatesExist(true, f, { dir: DIR, now: NOW });
+    expect(r.error).toBe(
+      '[failure loading key for service account: the private key file /etc/kubernetes/pki/sa.key is in RSA format but the public key file /etc/kubernetes/pki/sa.pub is not in RSA format, ' +
+        "failure loading certificate for etcd CA: couldn't load the certificate file /etc/kubernetes/pki/etcd/ca.crt: open /etc/kubernetes/pki/etcd/ca.crt: no such file or directory]",
+    );
+    expect(sharedCertificatesExist(false, f, { dir: DIR, now: NOW }).errors).toHaveLength(1);
+    f.set('sa.pub', 'junk');
+    expect(checkSaKeyPair(f.get('sa.key'), f.get('sa.pub'), DIR).error).toBe(
+      "couldn't load the public key file /etc/kubernetes/pki/sa.pub: error reading public key file /etc/kubernetes/pki/sa.pub: data does not contain any valid RSA or ECDSA public keys",
+    );
+  });
+});
