@@ -7,13 +7,15 @@ import { missingCertMessage, parseCertificatesPem, type LoadedCert } from './loa
 import { CERT_SPECS, certFile, keyFile, type AltNames, type CAName, type CertSpec } from './specs.js';
 
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+/** Go's default time.Time formatting for a UTC time ("2026-03-01 11:55:00 +0000 UTC"). */
+const goTime = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
 
 /**
  * Go's ValidateCertPeriod: undefined when `now` is inside [NotBefore, NotAfter], otherwise the reason.
  * kubeadm only warns about this for CAs and certificates it finds on disk.
  */
 export function checkPeriod(cert: LoadedCert, now: Date): string | undefined {
-  const period = `NotBefore: ${iso(cert.notBefore)}, NotAfter: ${iso(cert.notAfter)}`;
+  const period = `NotBefore: ${goTime(cert.notBefore)}, NotAfter: ${goTime(cert.notAfter)}`;
   if (now.getTime() < cert.notBefore.getTime()) return `the certificate is not valid yet: ${period}`;
   if (now.getTime() > cert.notAfter.getTime()) return `the certificate has expired: ${period}`;
   return undefined;

@@ -82,7 +82,7 @@ describe('checkExistingCert', () => {
       now: later,
       ca: pki.certs[0]!.cert!,
     });
-    expect(r.warnings[0]).toMatch(/^WARNING: could not validate bounds for certificate apiserver: the certificate has expired: NotBefore: 2026-03-01T11:55:00Z, NotAfter: 2027-03-01T12:00:00Z$/);
+    expect(r.warnings[0]).toMatch(/^WARNING: could not validate bounds for certificate apiserver: the certificate has expired: NotBefore: 2026-03-01 11:55:00 \+0000 UTC, NotAfter: 2027-03-01 12:00:00 \+0000 UTC$/);
     expect(r.errors[0]).toMatch(/is not signed by corresponding CA: x509: certificate has expired or is not yet valid: current time 2027-04-05T12:00:00Z is after 2027-03-01T12:00:00Z/);
   });
 
