@@ -23,7 +23,7 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
 }
 
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(ctx: CliContext, onCommanderError?: (cmd: Command) => void): Command {
   const program = new Command('tskubeadm');
   program
     .description('Bootstrap a Kubernetes cluster the way kubeadm does: tskubeadm init on a control-plane host, tskubeadm join on the others')
@@ -39,7 +39,10 @@ Example:
   tskubeadm join <endpoint> --token <token> --discovery-token-ca-cert-hash sha256:<hash>`,
     )
     .showHelpAfterError(false)
-    .exitOverride()
+    .exitOverride((err) => {
+      onCommanderError?.(program);
+      throw err;
+    })
     .configureOutput({
       writeOut: (s) => ctx.streams.stdout.write(s),
       writeErr: (s) => ctx.streams.stderr.write(s),
@@ -56,7 +59,10 @@ Example:
   const inherit = (c: Command) => {
     addGlobalOptions(c);
     c.enablePositionalOptions();
-    c.exitOverride().configureOutput({
+    c.exitOverride((err) => {
+      onCommanderError?.(c);
+      throw err;
+    }).configureOutput({
       writeOut: (s) => ctx.streams.stdout.write(s),
       writeErr: (s) => ctx.streams.stderr.write(s),
       outputError: () => undefined,
@@ -72,8 +78,9 @@ function addGlobalOptions(c: Command): void {
     '-v, --v <level>',
     'log verbosity: 0..10; 5 or more also prints stack traces',
     (v: string) => {
-      if (!/^\d+$/.test(v) || Number(v) > 10) throw new UsageError(`invalid argument "${v}" for "-v, --v" flag: expected a number from 0 to 10`);
-      return Number(v);
+      const n = parseVerbosity(v);
+      if (n === undefined) throw new UsageError(`invalid argument "${v}" for "-v, --v" flag: expected a number from 0 to 10`);
+      return n;
     },
     0,
   );
@@ -111,6 +118,7 @@ export function renderError(e: unknown, streams: Streams, verbosity: number): nu
 
 export async function run(argv: string[], streams: Streams, opts: { stdin?: NodeJS.ReadableStream; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   let program: Command | undefined;
+  let failedCommand: Command | undefined;
   let actionCommand: Command | undefined;
   const globals = (): Globals => globalsOf(actionCommand);
   let output: Output | undefined;
@@ -122,7 +130,9 @@ export async function run(argv: string[], streams: Streams, opts: { stdin?: Node
     env: opts.env ?? process.env,
   };
   try {
-    program = buildProgram(ctx);
+    program = buildProgram(ctx, (c) => {
+      failedCommand ??= c;
+    });
     program.hook('preAction', (_self, action) => {
       actionCommand = action;
     });
@@ -132,28 +142,42 @@ export async function run(argv: string[], streams: Streams, opts: { stdin?: Node
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
       if (e.code === 'commander.executeSubCommandAsync') return EXIT_OK;
-      const msg = e.message.replace(/^error: /, '');
-      streams.stderr.write(`${msg}\nSee '${commandPath(argv)} --help' for usage.\n`);
+      let msg = e.message.replace(/^error: /, '');
+      const where = failedCommand ? commandPath(failedCommand) : 'tskubeadm';
+      // a word no command takes: cobra calls it an unknown command ("unknown command "x" for "kubeadm init"")
+      if (e.code === 'commander.excessArguments' && failedCommand) {
+        msg = `unknown command ${JSON.stringify(failedCommand.args[0] ?? '')} for ${JSON.stringify(where)}`;
+      }
+      streams.stderr.write(`${msg}\nSee '${where} --help' for usage.\n`);
       return EXIT_VALIDATION;
     }
     return renderError(e, streams, globals().verbosity || verbosityFromArgv(argv));
   }
 }
 
-function commandPath(argv: string[]): string {
-  const words = ['tskubeadm'];
-  for (const a of argv) {
-    if (a.startsWith('-')) break;
-    words.push(a);
-  }
+function commandPath(cmd: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) words.unshift(c.name());
   return words.join(' ');
 }
 
+/** A --v value: an integer from 0 to 10, else undefined. */
+function parseVerbosity(v: string): number | undefined {
+  if (!/^\d+$/.test(v)) return undefined;
+  const n = Number(v);
+  return n <= 10 ? n : undefined;
+}
+
+/**
+ * The verbosity asked for on the command line, for errors raised before commander stored it
+ * (e.g. while parsing another flag). An invalid value counts as 0: it must not switch on stack traces.
+ */
 function verbosityFromArgv(argv: string[]): number {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const m = /^--?v(?:=(\d+))?$/.exec(a);
-    if (m) return Number(m[1] ?? argv[i + 1] ?? 0) || 0;
+    if (a === '--') break;
+    const m = /^(?:--v|-v)(?:=(.*))?$/.exec(a) ?? /^-v(\d+)$/.exec(a);
+    if (m) return parseVerbosity(m[1] ?? argv[i + 1] ?? '') ?? 0;
   }
   return 0;
 }

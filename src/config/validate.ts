@@ -431,7 +431,7 @@ export function mergeIgnorePreflightErrors(fromFlags: string[], fromConfig: stri
   for (const x of [...fromConfig, ...fromFlags]) set.add(x.toLowerCase());
   const list = [...set].sort();
   if (set.has('all') && set.size > 1) {
-    return { list, error: `ignore-preflight-errors: ${q(list.join(','))}: don't specify individual checks if 'all' is used` };
+    return { list, error: `Invalid value: ${q(list.join(','))}: don't specify individual checks if 'all' is used` };
   }
   return { list };
 }
