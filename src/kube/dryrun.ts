@@ -41,6 +41,11 @@ export interface RecordedAction {
 export interface DryRunReactor {
   verb: DryRunVerb;
   kind: string;
+  /**
+   * false (default): consulted before the real cluster (kubeadm's PrependReactor);
+   * true: only after the real cluster did not have the object (kubeadm's AppendReactor)
+   */
+  after?: boolean;
   react(action: RecordedAction): KubeObject | undefined;
 }
 
@@ -125,7 +130,8 @@ export class RecordingKubeClient extends BaseKubeClient {
     super(opts);
     this.out = opts.out;
     this.reads = opts.reads;
-    this.reactors = [...(opts.reactors ?? []), ...(opts.nodeReactors === false ? [] : nodeReactors())];
+    const all = [...(opts.reactors ?? []), ...(opts.nodeReactors === false ? [] : nodeReactors())];
+    this.reactors = [...all.filter((r) => !r.after), ...all.filter((r) => r.after)];
     this.marshal = opts.marshal ?? marshalLikeKubeadm;
   }
 
@@ -142,7 +148,7 @@ export class RecordingKubeClient extends BaseKubeClient {
   async get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined> {
     const action: RecordedAction = { verb: 'get', ref: { ...ref } };
     this.logAction(action);
-    const canned = this.react(action);
+    const canned = this.react(action, false);
     if (canned) return canned as T;
     if (this.reads) {
       try {
@@ -156,6 +162,8 @@ export class RecordingKubeClient extends BaseKubeClient {
       }
     }
     this.println('[dryrun] Real object does not exist. Attempting to GET from followup reactors or from the fake client tracker');
+    const late = this.react(action, true);
+    if (late) return late as T;
     const stored = this.store.get(storeKey(ref));
     return stored ? (deepClone(stored) as T) : undefined;
   }
@@ -261,9 +269,10 @@ export class RecordingKubeClient extends BaseKubeClient {
     if (action.object) this.logObject(action.object);
   }
 
-  private react(action: RecordedAction): KubeObject | undefined {
+  private react(action: RecordedAction, after?: boolean): KubeObject | undefined {
     for (const r of this.reactors) {
       if (r.verb !== action.verb || r.kind !== action.ref.kind) continue;
+      if (after !== undefined && !!r.after !== after) continue;
       const obj = r.react(action);
       if (obj) {
         this.logObject(obj);

@@ -97,3 +97,26 @@ describe('Go shape of printed objects', () => {
     expect(dep.status).toEqual({});
   });
 });
+
+describe('join/reset dry-run reactors (appended after the real-cluster read)', () => {
+  it('GET cluster-info: fallback line first, then the canned object', async () => {
+    const { joinDryRunReactors } = await import('../../../src/kube/dryrun-fakes.js');
+    const out = memoryOutput();
+    const c = new RecordingKubeClient({ out, nodeReactors: false, reactors: joinDryRunReactors() });
+    const cm = await c.get<KubeObject & { data: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-public', name: 'cluster-info' });
+    expect(out.lines.slice(0, 4)).toEqual([
+      '[dryrun] Would perform action GET on resource "configmaps" in API group "core/v1"',
+      '[dryrun] Resource name "cluster-info", namespace "kube-public"',
+      '[dryrun] Real object does not exist. Attempting to GET from followup reactors or from the fake client tracker',
+      '[dryrun] Attached object:',
+    ]);
+    expect(cm!.data['kubeconfig']).toContain('server: https://192.168.0.101:6443');
+    expect(Object.keys(cm!.data).sort()).toEqual(['jws-kubeconfig-abcdef', 'kubeconfig']);
+  });
+
+  it('fake kubeadm-config names the minimum control-plane version (one minor back)', async () => {
+    const { fakeKubeadmConfig, fakeKubeadmCerts } = await import('../../../src/kube/dryrun-fakes.js');
+    expect(fakeKubeadmConfig().data!['ClusterConfiguration']).toContain('\nkubernetesVersion: 1.36.0\n');
+    expect(Object.values(fakeKubeadmCerts().data!)).toEqual(Array(8).fill(''));
+  });
+});
