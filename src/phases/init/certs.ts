@@ -10,6 +10,7 @@ import type { FlagName } from '../../cli/flags.js';
 import type { InitData } from './data.js';
 import { CERT_SPECS, SA_SPEC, certFile, keyFile, type CertSpec } from '../../pki/specs.js';
 import type { PkiResult } from '../../pki/certs.js';
+import { keyPoolFor, prefetchKeys } from './keypool.js';
 
 const BASE_FLAGS: readonly FlagName[] = ['cert-dir', 'config', 'kubernetes-version', 'dry-run'];
 const SAN_FLAGS: readonly FlagName[] = [
@@ -21,8 +22,6 @@ const SAN_FLAGS: readonly FlagName[] = [
 ];
 
 const plans = new WeakMap<InitData, Promise<PkiResult>>();
-/** CAs whose files were written (or found) in this run: a leaf may only be signed by one of these. */
-const caOnDisk = new WeakMap<InitData, Set<string>>();
 
 /** Every file of the PKI as it is on disk now, keyed by path relative to the certificates dir. */
 export async function readPkiFiles(d: InitData, dir = d.certificatesDir): Promise<Map<string, Buffer>> {
@@ -47,9 +46,18 @@ async function computePlan(d: InitData, selected: ReadonlySet<string>): Promise<
   const existing = await readPkiFiles(d);
   let plan: PkiResult;
   try {
-    plan = await generateAll(d.cfg, d.startTime, existing, { externalCA: d.externalCA });
+    // only what this run's phases write: a single `certs <leaf>` neither generates keys for the
+    // others nor a CA (kubeadm loads the CA from disk there and fails when it is missing)
+    const only = [...CERT_SPECS.map((s) => s.name).filter((n) => selected.has(`certs/${n}`)), ...(selected.has('certs/sa') ? (['sa'] as const) : [])];
+    plan = await generateAll(d.cfg, d.startTime, existing, { externalCA: d.externalCA, only, keyPool: await keyPoolFor(d) });
   } catch (e) {
-    throw new TskError((e as Error).message, 1, { cause: e });
+    const msg = (e as Error).message;
+    const ca = CERT_SPECS.find((s) => msg.startsWith(`couldn't load CA certificate ${s.name}:`));
+    const missing = ca && !existing.has(certFile(ca.baseName)) ? path.posix.join(d.certificatesDir, certFile(ca.baseName)) : undefined;
+    throw new TskError(msg, 1, {
+      cause: e,
+      ...(missing ? { hint: `${missing} does not exist: run "tskubeadm init phase certs ${ca!.name}" first, or "tskubeadm init phase certs all"` } : {}),
+    });
   }
   for (const w of plan.warnings) d.out.warn(w);
   // Stricter than kubeadm: an existing certificate that will be kept must still match its key and
@@ -92,21 +100,10 @@ async function writeFiles(d: InitData, files: { path: string; data: string; mode
 
 async function runCert(spec: CertSpec, d: InitData, ctx: PhaseContext): Promise<void> {
   const plan = await planFor(d, ctx);
-  const r = plan.certs.find((c) => c.spec.name === spec.name)!;
-  const onDisk = caOnDisk.get(d) ?? new Set<string>();
-  caOnDisk.set(d, onDisk);
-  if (r.status === 'generated' && spec.caName && !onDisk.has(spec.caName)) {
-    // the CA was not on disk and its phase did not run: kubeadm fails the same way
-    const ca = CERT_SPECS.find((s) => s.name === spec.caName)!;
-    throw new TskError(
-      `couldn't load CA certificate ${ca.name}: ${path.posix.join(d.certificatesDir, certFile(ca.baseName))} does not exist`,
-      1,
-      { hint: `run "tskubeadm init phase certs ${ca.name}" first, or "tskubeadm init phase certs all"` },
-    );
-  }
+  const r = plan.certs.find((c) => c.spec.name === spec.name);
+  if (!r) throw new TskError(`internal: no plan for certificate ${spec.name}`);
   if (r.status === 'generated') await writeFiles(d, r.files);
   if (spec.isCA && r.status !== 'skipped') {
-    onDisk.add(spec.name);
     if (r.status !== 'generated' && d.dryRunDir) {
       // like kubeadm, copy an existing CA into the dry-run directory so later phases find it there
       const files = await readPkiFiles(d);
@@ -150,6 +147,7 @@ export const certsPhase: Phase<InitData> = {
   name: 'certs',
   short: 'Certificate generation',
   phases: [allPhase('Generate all certificates', [...BASE_FLAGS, ...SAN_FLAGS]), ...CERT_SPECS.map(certPhase), saPhase],
+  prepare: prefetchKeys,
   run: (d) => {
     d.out.print('certs', `Using certificateDir folder "${d.certificateWriteDir}"`);
   },
