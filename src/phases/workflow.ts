@@ -32,6 +32,12 @@ export interface Phase<D> {
   /** accepts positional arguments (e.g. join's API endpoint); default: none */
   acceptsArgs?: boolean;
   runIf?: (data: D) => boolean | Promise<boolean>;
+  /**
+   * Called once for every selected phase before the first phase runs, to start slow work early
+   * (e.g. key generation while preflight runs). Must not change the host; failures are ignored here
+   * and surface when the phase itself runs.
+   */
+  prepare?: (data: D, ctx: PhaseContext) => Promise<void> | void;
   run?: (data: D, ctx: PhaseContext) => Promise<void> | void;
 }
 
@@ -136,6 +142,17 @@ export async function runWorkflow<D>(phases: Phase<D>[], opts: RunWorkflowOption
   if (missing.length) throw new TskError(`unresolved dependencies:\n${missing.join('\n')}`);
 
   const data = await opts.data();
+  await Promise.all(
+    flat
+      .filter((f) => toRun.has(f.path) && f.phase.prepare)
+      .map(async (f) => {
+        try {
+          await f.phase.prepare!(data, { out: opts.out, path: f.path, selected: toRun });
+        } catch {
+          /* the phase reports its own failure when it runs */
+        }
+      }),
+  );
   for (const f of flat) {
     if (!toRun.has(f.path)) continue;
     const p = f.phase;

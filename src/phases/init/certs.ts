@@ -64,6 +64,20 @@ async function computePlan(d: InitData, selected: ReadonlySet<string>): Promise<
   // cover every SAN the configuration now needs. Checked for the phases that run, before any write.
   const problems: string[] = [];
   for (const r of plan.certs) {
+    if (r.status === 'existing-keyless' && selected.has(`certs/${r.spec.name}`)) {
+      // kubeadm calls a CA whose key does not load "keyless" and carries on; a key file that is
+      // there but unreadable is a broken CA, not an external one
+      const keyData = existing.get(keyFile(r.spec.baseName));
+      if (keyData !== undefined) {
+        const { parsePrivateKeyPem } = await import('../../pki/keys.js');
+        try {
+          parsePrivateKeyPem(keyData, path.posix.join(d.certificatesDir, keyFile(r.spec.baseName)));
+        } catch (e) {
+          problems.push((e as Error).message);
+        }
+      }
+      continue;
+    }
     if (r.status !== 'existing' || !selected.has(`certs/${r.spec.name}`)) continue;
     const ca = r.spec.caName ? plan.certs.find((c) => c.spec.name === r.spec.caName)?.cert : undefined;
     const alt = r.spec.usages.includes('serverAuth') ? r.spec.altNames(d.cfg) : undefined;

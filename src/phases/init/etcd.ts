@@ -3,8 +3,8 @@
 
 import type { Phase } from '../workflow.js';
 import type { FlagName } from '../../cli/flags.js';
-import type { InitData } from './data.js';
-import { patchPod, writeStaticPod } from './staticpod.js';
+import { MANIFESTS_DIR, type InitData } from './data.js';
+import { MANIFEST_DIR_MODE, patchPod, writeStaticPod } from './staticpod.js';
 
 const FLAGS: readonly FlagName[] = ['cert-dir', 'config', 'image-repository', 'patches', 'dry-run'];
 export const ETCD_DATA_DIR_MODE = 0o700;
@@ -24,6 +24,8 @@ const localPhase: Phase<InitData> = {
     if (d.dryRun) {
       d.out.print('etcd', `Would ensure that "${local.dataDir}" directory is present`);
     } else {
+      // the manifest directory first: when it cannot be made, no etcd data directory is left behind
+      await d.host.mkdirp(d.manifestWriteDir, MANIFEST_DIR_MODE);
       await d.host.mkdirp(local.dataDir, ETCD_DATA_DIR_MODE);
       // an existing directory keeps its contents but gets the mode etcd insists on
       await d.host.chmod(local.dataDir, ETCD_DATA_DIR_MODE);
@@ -31,7 +33,12 @@ const localPhase: Phase<InitData> = {
     d.out.print('etcd', `Creating static Pod manifest for local etcd in "${d.manifestWriteDir}"`);
     const { renderEtcdPod } = await import('../../manifests/staticpods.js');
     const pod = await patchPod(d, 'etcd', renderEtcdPod(d.cfg));
-    await writeStaticPod(d.host, d.manifestWriteDir, 'etcd', pod);
+    const file = await writeStaticPod(d.host, d.manifestWriteDir, 'etcd', pod);
+    if (d.dryRun) {
+      // kubeadm prints the etcd manifest it would write, under its real path
+      d.out.print('dryrun', `Would write file "${MANIFESTS_DIR}/etcd.yaml" with content:`);
+      d.out.stdout.write(await d.host.readText(file));
+    }
   },
 };
 

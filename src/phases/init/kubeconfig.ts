@@ -9,6 +9,7 @@ import type { FlagName } from '../../cli/flags.js';
 import type { InitData } from './data.js';
 import { CLIENT_CERT_SPECS, type ClientCertSpec, type KubeconfigFile } from '../../pki/specs.js';
 import { KUBECONFIG_PHASE_SHORT } from '../../kubeconfig/kubeconfig.js';
+import { keyPoolFor, prefetchKeys } from './keypool.js';
 
 const FLAGS: readonly FlagName[] = [
   'apiserver-advertise-address',
@@ -37,7 +38,6 @@ const plans = new WeakMap<InitData, Promise<Map<KubeconfigFile, PlannedFile>>>()
 async function computePlan(d: InitData, selected: ReadonlySet<string>): Promise<Map<KubeconfigFile, PlannedFile>> {
   const { kubeconfigSpecs, renderKubeconfig, checkExistingKubeconfig } = await import('../../kubeconfig/kubeconfig.js');
   const { loadSigner, createClientCert } = await import('../../pki/certs.js');
-  const { generatePrivateKey } = await import('../../pki/keys.js');
   const caDir = d.certificateWriteDir;
   const caCrtPath = path.posix.join(caDir, 'ca.crt');
   const caKeyPath = path.posix.join(caDir, 'ca.key');
@@ -99,7 +99,7 @@ async function computePlan(d: InitData, selected: ReadonlySet<string>): Promise<
   }
   const made = await Promise.all(
     missing.map(async (s) => {
-      const key = await generatePrivateKey(d.cfg.cluster.encryptionAlgorithm);
+      const key = await (await keyPoolFor(d)).take();
       return [s, await createClientCert(s, d.cfg, d.startTime, signer, key)] as const;
     }),
   );
@@ -156,6 +156,7 @@ export const kubeconfigPhase: Phase<InitData> = {
   name: 'kubeconfig',
   short: 'Generate all kubeconfig files necessary to establish the control plane and the admin kubeconfig file',
   phases: [allPhase('Generate all kubeconfig files', WITH_NODE_NAME), ...CLIENT_CERT_SPECS.map(filePhase)],
+  prepare: prefetchKeys,
   run: (d) => {
     d.out.print('kubeconfig', `Using kubeconfig folder "${d.kubeconfigWriteDir}"`);
   },

@@ -1,0 +1,210 @@
+// The init phases that talk to the API server: upload-config, upload-certs, mark-control-plane,
+// bootstrap-token and addon. Each is a thin wrapper: pick the inputs out of InitData, get the
+// client (a recording one under --dry-run), call the function that does the work.
+
+import * as path from 'node:path';
+import type { Phase } from '../../workflow.js';
+import type { InitData } from '../data.js';
+import { KUBERNETES_DIR } from '../data.js';
+import type { KubeClient } from '../../../kube/base.js';
+import { parseDuration } from '../../../config/duration.js';
+import { API_CALL_TIMEOUT_MS } from '../../../kube/poll.js';
+
+const ADMIN_CONF = path.posix.join(KUBERNETES_DIR, 'admin.conf');
+const SUPER_ADMIN_CONF = path.posix.join(KUBERNETES_DIR, 'super-admin.conf');
+
+const clients = new WeakMap<InitData, Promise<KubeClient>>();
+
+function apiCallTimeoutMs(d: InitData): number {
+  try {
+    return parseDuration(d.cfg.init.timeouts.kubernetesAPICall) || API_CALL_TIMEOUT_MS;
+  } catch {
+    return API_CALL_TIMEOUT_MS;
+  }
+}
+
+/** The admin kubeconfig as this run wrote or found it (the dry-run directory's copy under --dry-run). */
+export function adminKubeconfigLocation(d: InitData): { host: 'host' | 'inputs'; file: string } {
+  if (d.kubeconfigPath === ADMIN_CONF) {
+    return { host: 'host', file: d.dryRunDir ? path.posix.join(d.kubeconfigWriteDir, 'admin.conf') : ADMIN_CONF };
+  }
+  return { host: 'inputs', file: d.kubeconfigPath };
+}
+
+async function readAdminKubeconfig(d: InitData): Promise<string> {
+  const loc = adminKubeconfigLocation(d);
+  return (loc.host === 'host' ? d.host : d.inputs).readText(loc.file);
+}
+
+/**
+ * The API client of this run, built once: the dry-run recorder under --dry-run; with the default
+ * admin.conf, the admin client after making sure its kubeadm:cluster-admins binding exists
+ * (created through super-admin.conf when needed), both pointed at the local API endpoint; with
+ * --kubeconfig, a client for that file.
+ */
+export function clusterClient(d: InitData): Promise<KubeClient> {
+  let p = clients.get(d);
+  if (!p) {
+    p = (async (): Promise<KubeClient> => {
+      const timeout = apiCallTimeoutMs(d);
+      if (d.dryRun) {
+        const { RecordingKubeClient } = await import('../../../kube/dryrun.js');
+        return new RecordingKubeClient({ out: d.out, apiCallTimeoutMs: timeout });
+      }
+      const { createKubeClient } = await import('../../../kube/client.js');
+      if (d.kubeconfigPath !== ADMIN_CONF) {
+        return createKubeClient({ kubeconfig: await d.inputs.readText(d.kubeconfigPath), apiCallTimeoutMs: timeout });
+      }
+      const { controlPlaneURL } = await import('../../../addons/kubeproxy.js');
+      const server = controlPlaneURL('', d.cfg.init.localAPIEndpoint);
+      const admin = await createKubeClient({ kubeconfig: await d.host.readText(ADMIN_CONF), server, apiCallTimeoutMs: timeout });
+      const superAdmin = (await d.host.exists(SUPER_ADMIN_CONF))
+        ? await createKubeClient({ kubeconfig: await d.host.readText(SUPER_ADMIN_CONF), server, apiCallTimeoutMs: timeout })
+        : undefined;
+      const { ensureAdminClusterRoleBinding } = await import('./bootstraptoken.js');
+      const { wrapApiError } = await import('./util.js');
+      try {
+        return await ensureAdminClusterRoleBinding(admin, superAdmin, { timeoutMs: timeout });
+      } catch (e) {
+        throw wrapApiError('could not bootstrap the admin user in file admin.conf', e);
+      }
+    })();
+    clients.set(d, p);
+    p.catch(() => clients.delete(d));
+  }
+  return p;
+}
+
+const UPLOAD_CONFIG_FLAGS = ['config', 'cri-socket', 'kubeconfig', 'dry-run'] as const;
+
+export const uploadConfigPhase: Phase<InitData> = {
+  name: 'upload-config',
+  aliases: ['uploadconfig'],
+  short: 'Upload the kubeadm and kubelet configuration to a ConfigMap',
+  phases: [
+    { name: 'all', short: 'Upload all configuration to a config map', runAllSiblings: true, inheritFlags: UPLOAD_CONFIG_FLAGS },
+    {
+      name: 'kubeadm',
+      short: 'Upload the kubeadm ClusterConfiguration to a ConfigMap',
+      inheritFlags: UPLOAD_CONFIG_FLAGS,
+      run: async (d) => {
+        const { marshalClusterConfiguration } = await import('../../../config/marshal.js');
+        const { uploadKubeadmConfig } = await import('./uploadconfig.js');
+        d.out.v(1, '[upload-config] Uploading the kubeadm ClusterConfiguration to a ConfigMap');
+        await uploadKubeadmConfig(await clusterClient(d), d.out, marshalClusterConfiguration(d.cfg.cluster));
+      },
+    },
+    {
+      name: 'kubelet',
+      short: 'Upload the kubelet component config to a ConfigMap',
+      inheritFlags: UPLOAD_CONFIG_FLAGS,
+      run: async (d) => {
+        const { kubeletComponentConfig } = await import('../componentconfigs.js');
+        const { kubeletConfigurationYaml } = await import('../../../manifests/kubelet.js');
+        const { uploadKubeletConfig } = await import('./uploadconfig.js');
+        d.out.v(1, '[upload-config] Uploading the kubelet component config to a ConfigMap');
+        const { config } = await kubeletComponentConfig(d.cfg, d.out);
+        await uploadKubeletConfig(await clusterClient(d), d.out, kubeletConfigurationYaml(config), { userSupplied: d.cfg.kubelet !== undefined });
+      },
+    },
+  ],
+};
+
+export const uploadCertsPhase: Phase<InitData> = {
+  name: 'upload-certs',
+  short: 'Upload certificates to kubeadm-certs',
+  long: 'Upload control plane certificates to the kubeadm-certs Secret',
+  inheritFlags: ['config', 'kubeconfig', 'upload-certs', 'certificate-key', 'skip-certificate-key-print', 'dry-run'],
+  run: async (d) => {
+    if (!d.uploadCerts) {
+      d.out.print('upload-certs', 'Skipping phase. Please see --upload-certs');
+      return;
+    }
+    const client = await clusterClient(d);
+    const { createCertificateKey } = await import('../../../kube/objects/copycerts.js');
+    const { runCertificateKeys } = await import('../show-join-command.js');
+    const { generateBootstrapToken } = await import('../../../util/token.js');
+    const { uploadCerts } = await import('./uploadcerts.js');
+    let key = runCertificateKeys.get(d) ?? d.cfg.init.certificateKey;
+    if (!key) {
+      key = createCertificateKey();
+      runCertificateKeys.set(d, key);
+    }
+    await uploadCerts(client, d.host, d.out, {
+      cluster: { ...d.cfg.cluster, certificatesDir: d.certificatesDir },
+      certificateKey: key,
+      generateToken: generateBootstrapToken,
+      now: d.host.now(),
+      skipCertificateKeyPrint: d.skipCertificateKeyPrint,
+    });
+  },
+};
+
+export const markControlPlanePhase: Phase<InitData> = {
+  name: 'mark-control-plane',
+  short: 'Mark a node as a control-plane',
+  inheritFlags: ['node-name', 'config', 'dry-run'],
+  run: async (d) => {
+    const { markControlPlane } = await import('./markcontrolplane.js');
+    const reg = d.cfg.init.nodeRegistration;
+    await markControlPlane(await clusterClient(d), d.out, reg.name, reg.taints);
+  },
+};
+
+export const bootstrapTokenPhase: Phase<InitData> = {
+  name: 'bootstrap-token',
+  aliases: ['bootstraptoken'],
+  short: 'Generates bootstrap tokens used to join a node to a cluster',
+  inheritFlags: ['config', 'kubeconfig', 'skip-token-print', 'dry-run'],
+  run: async (d) => {
+    const { runBootstrapToken } = await import('./bootstraptoken.js');
+    const client = await clusterClient(d);
+    await runBootstrapToken(client, d.out, {
+      tokens: d.cfg.init.bootstrapTokens,
+      skipTokenPrint: d.skipTokenPrint,
+      adminKubeconfig: await readAdminKubeconfig(d),
+      now: d.host.now(),
+    });
+  },
+};
+
+const ADDON_FLAGS = ['config', 'kubeconfig', 'kubernetes-version', 'image-repository', 'dry-run'] as const;
+const PROXY_FLAGS = ['apiserver-advertise-address', 'control-plane-endpoint', 'apiserver-bind-port', 'pod-network-cidr'] as const;
+const DNS_FLAGS = ['feature-gates', 'service-dns-domain', 'service-cidr'] as const;
+
+export const addonPhase: Phase<InitData> = {
+  name: 'addon',
+  short: 'Install required addons for passing conformance tests',
+  phases: [
+    { name: 'all', short: 'Install all the addons', runAllSiblings: true, inheritFlags: [...ADDON_FLAGS, ...PROXY_FLAGS, ...DNS_FLAGS] },
+    {
+      name: 'coredns',
+      short: 'Install the CoreDNS addon to a Kubernetes cluster',
+      long: 'Install the CoreDNS addon components via the API server.\nPlease note that although the DNS server is deployed, it will not be scheduled until CNI is installed.',
+      inheritFlags: [...ADDON_FLAGS, ...DNS_FLAGS],
+      runIf: (d) => !d.cfg.cluster.dns.disabled,
+      run: async (d) => {
+        const { ensureCoreDNS } = await import('./addons.js');
+        await ensureCoreDNS(await clusterClient(d), d.out, d.cfg.cluster);
+      },
+    },
+    {
+      name: 'kube-proxy',
+      short: 'Install the kube-proxy addon to a Kubernetes cluster',
+      long: 'Install the kube-proxy addon components via the API server.',
+      inheritFlags: [...ADDON_FLAGS, ...PROXY_FLAGS],
+      runIf: (d) => !d.cfg.cluster.proxy.disabled,
+      run: async (d) => {
+        const { ensureKubeProxy } = await import('./addons.js');
+        const env: Record<string, string | undefined> = {};
+        for (const [k] of Object.entries(process.env)) env[k] = d.host.env(k);
+        await ensureKubeProxy(await clusterClient(d), d.out, {
+          cluster: d.cfg.cluster,
+          localAPIEndpoint: d.cfg.init.localAPIEndpoint,
+          ...(d.cfg.kubeProxy ? { userConfig: d.cfg.kubeProxy } : {}),
+          env,
+        });
+      },
+    },
+  ],
+};

@@ -1,0 +1,40 @@
+// One key pool per run, shared by the certs and kubeconfig phases: keys for every file that will be
+// generated start right away (during preflight), two at a time on the libuv thread pool.
+
+import * as path from 'node:path';
+import type { PhaseContext } from '../workflow.js';
+import type { InitData } from './data.js';
+import type { KeyPool } from '../../pki/keys.js';
+import { CERT_SPECS, CLIENT_CERT_SPECS, SA_SPEC, certFile } from '../../pki/specs.js';
+
+const pools = new WeakMap<InitData, Promise<KeyPool>>();
+
+export function keyPoolFor(d: InitData): Promise<KeyPool> {
+  let p = pools.get(d);
+  if (!p) {
+    p = import('../../pki/keys.js').then(({ KeyPool }) => new KeyPool(d.cfg.cluster.encryptionAlgorithm, { concurrency: 2 }));
+    pools.set(d, p);
+  }
+  return p;
+}
+
+const prefetched = new WeakSet<InitData>();
+
+/** Count the keys this run will generate and start generating them. */
+export async function prefetchKeys(d: InitData, ctx: PhaseContext): Promise<void> {
+  if (prefetched.has(d) || d.externalCA) return;
+  prefetched.add(d);
+  let n = 0;
+  const external = d.cfg.cluster.etcd.external !== undefined;
+  for (const s of CERT_SPECS) {
+    if (!ctx.selected.has(`certs/${s.name}`)) continue;
+    if (external && (s.name === 'etcd-ca' || s.caName === 'etcd-ca')) continue;
+    if (!(await d.host.exists(path.posix.join(d.certificatesDir, certFile(s.baseName))))) n++;
+  }
+  if (ctx.selected.has('certs/sa') && !(await d.host.exists(path.posix.join(d.certificatesDir, SA_SPEC.privateKeyFile)))) n++;
+  for (const s of CLIENT_CERT_SPECS) {
+    if (!ctx.selected.has(`kubeconfig/${s.phase}`)) continue;
+    if (!(await d.host.exists(path.posix.join(d.kubeconfigWriteDir, s.file)))) n++;
+  }
+  if (n > 0) (await keyPoolFor(d)).prefetch(n);
+}
