@@ -51,8 +51,9 @@ export function addVersionCommand(program: Command, ctx: CliContext): void {
           w(JSON.stringify({ clientVersion: info }, null, 2) + '\n');
           break;
         case 'yaml': {
-          const lines = Object.entries(info).map(([k, v]) => `  ${k}: ${v === '' ? '""' : /^[\w./ -]+$/.test(v) && !/^\d/.test(v) ? v : JSON.stringify(v)}`);
-          w(`clientVersion:\n${lines.join('\n')}\n\n`);
+          // sigs.k8s.io/yaml form, as kubeadm prints it: keys sorted, Go's quoting; then a blank line (Println)
+          const { toGoYaml } = await import('../manifests/goyaml.js');
+          w(toGoYaml({ clientVersion: info }) + '\n');
           break;
         }
         default:
