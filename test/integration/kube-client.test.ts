@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { load } from 'js-yaml';
 import { generatePkiWithKubeadm, labBinary, startControlPlane, type ControlPlane } from '../lab/fixture/controlplane.js';
 import { createKubeClient, type KubeClient } from '../../src/kube/client.js';
 import { isNotFound } from '../../src/kube/errors.js';
@@ -50,8 +51,29 @@ kubernetesVersion: v1.37.2
 certificatesDir: ${pki}
 networking:
   podSubnet: 10.244.0.0/16
-`;
+---
+${KUBE_PROXY_DOC}`;
 }
+
+// a user KubeProxyConfiguration: exercises the Go-type round trip (durations re-printed, pointers,
+// omitempty logging fields, an unknown field dropped)
+const KUBE_PROXY_DOC = `apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: nftables
+bogus: 1
+metricsBindAddress: 0.0.0.0:10249
+iptables:
+  syncPeriod: 60s
+  masqueradeBit: 14
+conntrack:
+  tcpEstablishedTimeout: 86400s
+  maxPerCore: 32768
+nodePortAddresses:
+- primary
+logging:
+  format: json
+  verbosity: 2
+`;
 
 const cluster = (): ClusterConfiguration => ({
   etcd: { local: { dataDir: '/var/lib/etcd', extraArgs: [], extraEnvs: [], serverCertSANs: [], peerCertSANs: [] } },
@@ -316,7 +338,8 @@ describe('init cluster phases: parity with upstream kubeadm v1.37.2', () => {
           now,
         });
         await ensureCoreDNS(client, out, cluster());
-        await ensureKubeProxy(client, out, { cluster: cluster(), localAPIEndpoint: { advertiseAddress: ADVERTISE, bindPort: 6443 }, env: {} });
+        const userConfig = load(KUBE_PROXY_DOC) as Record<string, unknown>;
+        await ensureKubeProxy(client, out, { cluster: cluster(), localAPIEndpoint: { advertiseAddress: ADVERTISE, bindPort: 6443 }, userConfig, env: {} });
         ours = await snapshot(client, cp.server);
         // re-running is idempotent (everything now takes the update path)
         await uploadKubeadmConfig(client, out, clusterConfigurationText);
