@@ -54,10 +54,19 @@ async function computePlan(d: InitData, selected: ReadonlySet<string>): Promise<
     const msg = (e as Error).message;
     const ca = CERT_SPECS.find((s) => msg.startsWith(`couldn't load CA certificate ${s.name}:`));
     const missing = ca && !existing.has(certFile(ca.baseName)) ? path.posix.join(d.certificatesDir, certFile(ca.baseName)) : undefined;
-    throw new TskError(msg, 1, {
-      cause: e,
-      ...(missing ? { hint: `${missing} does not exist: run "tskubeadm init phase certs ${ca!.name}" first, or "tskubeadm init phase certs all"` } : {}),
-    });
+    // kubeadm's "[certs] certificate X not signed by CA certificate Y: ..." names certificates, not files
+    const unsigned = /^\[certs\] certificate (\S+) not signed by CA certificate (\S+):/.exec(msg);
+    const leaf = unsigned && CERT_SPECS.find((s) => s.name === unsigned[1]);
+    const leafCa = unsigned && CERT_SPECS.find((s) => s.name === unsigned[2]);
+    let hint: string | undefined;
+    if (missing) hint = `${missing} does not exist: run "tskubeadm init phase certs ${ca!.name}" first, or "tskubeadm init phase certs all"`;
+    else if (leaf && leafCa) {
+      const file = (b: string) => path.posix.join(d.certificatesDir, b);
+      hint =
+        `${file(certFile(leaf.baseName))} cannot be used with ${file(certFile(leafCa.baseName))}: remove it and ` +
+        `${file(keyFile(leaf.baseName))} to have them generated again, or replace them with a valid pair signed by that CA`;
+    }
+    throw new TskError(msg, 1, { cause: e, ...(hint ? { hint } : {}) });
   }
   for (const w of plan.warnings) d.out.warn(w);
   // Stricter than kubeadm: an existing certificate that will be kept must still match its key and
