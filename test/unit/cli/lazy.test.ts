@@ -1,0 +1,68 @@
+// Start-up path: `tskubeadm --help` and `tskubeadm version` must not load the heavy packages (Kubernetes
+// client, X.509/crypto, gRPC, execa). The source is compiled afresh into a scratch directory (so a stale
+// dist/ cannot hide a regression), bin/tskubeadm is run from there under module hooks that record every
+// module loaded, and the record is checked. A positive control proves the record sees those packages.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, cleanupTmp, tmpDir } from './helpers.js';
+
+const HEAVY = ['@kubernetes/client-node', '@peculiar/x509', 'reflect-metadata', '@grpc/', 'execa'];
+const REGISTER = path.join(REPO, 'test/unit/cli/fixtures/record-register.mjs');
+
+let scratch: string;
+
+beforeAll(() => {
+  // inside node_modules so the compiled files resolve the project's packages
+  scratch = fs.mkdtempSync(path.join(REPO, 'node_modules/.cache/tsk-lazy-'));
+  fs.writeFileSync(path.join(scratch, 'package.json'), '{"type":"module"}\n');
+  const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.json'), '--outDir', path.join(scratch, 'dist'), '--sourceMap', 'false'], { encoding: 'utf8' });
+  expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+  fs.mkdirSync(path.join(scratch, 'bin'));
+  fs.copyFileSync(path.join(REPO, 'bin/tskubeadm'), path.join(scratch, 'bin/tskubeadm'));
+}, 180_000);
+
+afterAll(() => {
+  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  cleanupTmp();
+});
+
+/** Run the compiled CLI; returns the packages (node_modules names) it loaded. */
+function loadedPackages(args: string[]): { code: number | null; packages: Set<string>; stdout: string } {
+  const record = path.join(tmpDir(), 'modules.txt');
+  fs.writeFileSync(record, '');
+  const r = spawnSync(process.execPath, ['--import', REGISTER, path.join(scratch, 'bin/tskubeadm'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TSK_RECORD_FILE: record },
+  });
+  const packages = new Set<string>();
+  for (const url of fs.readFileSync(record, 'utf8').split('\n')) {
+    const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+    if (m && !url.includes('/node_modules/.cache/')) packages.add(m[1]!);
+  }
+  return { code: r.status, packages, stdout: r.stdout };
+}
+
+const heavyIn = (packages: Set<string>) => [...packages].filter((p) => HEAVY.some((h) => (h.endsWith('/') ? p.startsWith(h) : p === h)));
+
+describe('start-up path loads no heavy package', () => {
+  for (const args of [['--help'], ['version'], ['version', '-o', 'json'], ['version', '-o', 'yaml']]) {
+    it(`tskubeadm ${args.join(' ')}`, () => {
+      const r = loadedPackages(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(0);
+      // the record works: commander is what parses the command line
+      expect(r.packages).toContain('commander');
+      expect(heavyIn(r.packages)).toEqual([]);
+    });
+  }
+
+  it('positive control: a certificate phase does load the X.509 packages, and the record shows it', () => {
+    const root = tmpDir();
+    const r = loadedPackages(['init', 'phase', 'certs', 'ca', '--rootfs', root]);
+    expect(r.code).toBe(0);
+    expect(heavyIn(r.packages)).toEqual(expect.arrayContaining(['@peculiar/x509', 'reflect-metadata']));
+  });
+});
