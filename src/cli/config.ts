@@ -2,12 +2,12 @@
 
 import type { Command } from 'commander';
 import * as path from 'node:path';
-import { NodeHost } from '../host/node-host.js';
 import { TskError, UsageError, ValidationError, formatProblem } from '../errors.js';
 import type { CliContext } from './main.js';
 
 async function readInput(ctx: CliContext, file: string, flag: string): Promise<string> {
   try {
+    const { NodeHost } = await import('../host/node-host.js');
     return await new NodeHost({ env: ctx.env }).readText(path.resolve(file));
   } catch (e) {
     throw new TskError(`--${flag}: ${(e as Error).message}`, 3, { cause: e });
@@ -78,6 +78,7 @@ export function addConfigCommand(program: Command, ctx: CliContext): void {
       const res = migrateConfig(text, opts.oldConfig);
       for (const w of res.warnings) ctx.out().warn(w);
       if (opts.newConfig) {
+        const { NodeHost } = await import('../host/node-host.js');
         await new NodeHost({ env: ctx.env }).writeFileAtomic(path.resolve(opts.newConfig), res.text, 0o600);
       } else {
         ctx.streams.stdout.write(res.text);

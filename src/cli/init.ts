@@ -9,6 +9,7 @@ import { TskError, UsageError } from '../errors.js';
 import type { FlagName } from './flags.js';
 import { bindWorkflow, type ReadFlags } from './bind.js';
 import type { CliContext } from './main.js';
+import { INIT_DESCRIPTION } from './descriptions.js';
 import { initPhases } from '../phases/init/index.js';
 import { flatten } from '../phases/workflow.js';
 import { KUBERNETES_DIR, MANIFESTS_DIR, KUBELET_DIR, TMP_DIR, type InitData } from '../phases/init/data.js';
@@ -135,7 +136,7 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
 export function addInitCommand(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('init')
-    .description('Run this command in order to set up the Kubernetes control plane')
+    .description(INIT_DESCRIPTION)
     .addHelpText('before', 'Set up a Kubernetes control plane on this host, then print how other hosts join it.\n');
   bindWorkflow<InitData>(cmd, {
     phases: initPhases,

@@ -7,7 +7,7 @@ import { createOutput, type Output, type Streams } from '../output.js';
 import { addVersionCommand } from './version.js';
 import { addCompletionCommand } from './completion.js';
 import { addConfigCommand } from './config.js';
-import { addInitCommand } from './init.js';
+import { INIT_DESCRIPTION } from './descriptions.js';
 
 export interface Globals {
   verbosity: number;
@@ -23,7 +23,26 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
 }
 
-export function buildProgram(ctx: CliContext, onCommanderError?: (cmd: Command) => void): Command {
+/** Command modules that are costly to load (their phase trees pull in renderers); see `lazyModulesFor`. */
+export interface LazyCommands {
+  init?: typeof import('./init.js');
+}
+
+/**
+ * Which costly command modules an argv needs. A workflow command's module (and its phase tree) is loaded
+ * only when its name appears as a word, or for completion/help, which walk the whole tree. Otherwise the
+ * command is registered by name and description alone: it cannot be the one invoked, and the top-level
+ * help reads the same.
+ */
+export async function lazyModulesFor(argv: string[]): Promise<LazyCommands> {
+  const words = new Set(argv);
+  const all = words.has('completion') || words.has('help');
+  return {
+    ...(all || words.has('init') ? { init: await import('./init.js') } : {}),
+  };
+}
+
+export function buildProgram(ctx: CliContext, onCommanderError?: (cmd: Command) => void, lazy: LazyCommands = {}): Command {
   const program = new Command('tskubeadm');
   program
     .description('Bootstrap a Kubernetes cluster the way kubeadm does: tskubeadm init on a control-plane host, tskubeadm join on the others')
@@ -50,7 +69,8 @@ Example:
     });
   addGlobalOptions(program);
   program.enablePositionalOptions();
-  addInitCommand(program, ctx);
+  if (lazy.init) lazy.init.addInitCommand(program, ctx);
+  else program.command('init').description(INIT_DESCRIPTION);
   addConfigCommand(program, ctx);
   addVersionCommand(program, ctx);
   addCompletionCommand(program, ctx);
@@ -130,9 +150,14 @@ export async function run(argv: string[], streams: Streams, opts: { stdin?: Node
     env: opts.env ?? process.env,
   };
   try {
-    program = buildProgram(ctx, (c) => {
-      failedCommand ??= c;
-    });
+    const lazy = await lazyModulesFor(argv);
+    program = buildProgram(
+      ctx,
+      (c) => {
+        failedCommand ??= c;
+      },
+      lazy,
+    );
     program.hook('preAction', (_self, action) => {
       actionCommand = action;
     });
