@@ -95,6 +95,8 @@ export interface WorkflowBinding<D> {
   skips?: (data: D, fromFlag: string[]) => string[];
   out: () => Output;
   onDone?: (data: D, timings: [string, number][]) => void | Promise<void>;
+  /** called before the phases of the main command (not of a single `phase` command) run */
+  onStart?: (data: D) => void | Promise<void>;
 }
 
 /**
@@ -120,6 +122,7 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
     const timings: [string, number][] = [];
     const d = await b.makeData(flags, args);
     const skip = b.skips ? b.skips(d, cliSkips) : cliSkips;
+    if (!only) await b.onStart?.(d);
     await runWorkflow(b.phases, {
       ...(only ? { only } : {}),
       skip: [...new Set(skip)],

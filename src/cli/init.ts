@@ -157,6 +157,7 @@ export function addInitCommand(program: Command, ctx: CliContext): void {
       const known = new Set(flatten(initPhases).map((f) => f.path));
       return [...base, ...extra.filter((p) => known.has(p))];
     },
+    onStart: (d) => d.out.print('init', `Using Kubernetes version: ${d.cfg.cluster.kubernetesVersion}`),
     onDone: async (d, timings) => {
       const v = ctx.globals().verbosity;
       if (v >= 1) for (const [p, ms] of timings) d.out.v(1, `[init] phase ${p} took ${ms} ms`);

@@ -122,7 +122,8 @@ export function globalsOf(cmd: Command | undefined): Globals {
 export function renderError(e: unknown, streams: Streams, verbosity: number): number {
   const code = e instanceof TskError ? e.exitCode : EXIT_ERROR;
   const msg = e instanceof Error ? e.message : String(e);
-  streams.stderr.write(msg.endsWith('\n') ? msg : msg + '\n');
+  // kubeadm prints every fatal error as "error: <message>"
+  streams.stderr.write('error: ' + (msg.endsWith('\n') ? msg : msg + '\n'));
   if (e instanceof TskError && e.hint) streams.stderr.write(`hint: ${e.hint}\n`);
   if (verbosity >= 5) {
     let cur: unknown = e;
@@ -173,7 +174,7 @@ export async function run(argv: string[], streams: Streams, opts: { stdin?: Node
       if (e.code === 'commander.excessArguments' && failedCommand) {
         msg = `unknown command ${JSON.stringify(failedCommand.args[0] ?? '')} for ${JSON.stringify(where)}`;
       }
-      streams.stderr.write(`${msg}\nSee '${where} --help' for usage.\n`);
+      streams.stderr.write(`error: ${msg}\nSee '${where} --help' for usage.\n`);
       return EXIT_VALIDATION;
     }
     return renderError(e, streams, globals().verbosity || verbosityFromArgv(argv));

@@ -9,5 +9,23 @@ import { etcdPhase } from './etcd.js';
 import { controlPlanePhase } from './controlplane.js';
 import { kubeletStartPhase } from './kubelet-start.js';
 import { waitControlPlanePhase } from './wait-control-plane.js';
+import { uploadConfigPhase, uploadCertsPhase, markControlPlanePhase, bootstrapTokenPhase, addonPhase } from './cluster/phases.js';
+import { kubeletFinalizePhase } from './kubelet-finalize.js';
+import { showJoinCommandPhase } from './show-join-command.js';
 
-export const initPhases: Phase<InitData>[] = [preflightPhase, certsPhase, kubeconfigPhase, etcdPhase, controlPlanePhase, kubeletStartPhase, waitControlPlanePhase];
+export const initPhases: Phase<InitData>[] = [
+  preflightPhase,
+  certsPhase,
+  kubeconfigPhase,
+  etcdPhase,
+  controlPlanePhase,
+  kubeletStartPhase,
+  waitControlPlanePhase,
+  uploadConfigPhase,
+  uploadCertsPhase,
+  markControlPlanePhase,
+  bootstrapTokenPhase,
+  kubeletFinalizePhase,
+  addonPhase,
+  showJoinCommandPhase,
+];

@@ -46,6 +46,19 @@ export async function tryStartKubelet(host: Host, out: Output): Promise<void> {
   }
 }
 
+/** Restart the kubelet if a service manager is there; never fatal, as in kubeadm. */
+export async function tryRestartKubelet(host: Host, out: Output): Promise<void> {
+  const { detectInitSystem } = await import('../../host/initsystem.js');
+  const init = await detectInitSystem(host);
+  if (!init) return out.println(NO_INIT_STOP);
+  if (!(await init.serviceExists('kubelet'))) out.println(NO_SERVICE_STOP);
+  try {
+    await init.serviceRestart('kubelet');
+  } catch (e) {
+    out.warn(`[kubelet-start] WARNING: unable to restart the kubelet service momentarily: [${(e as Error).message}]`);
+  }
+}
+
 async function writeKubeletFile(d: InitData, file: string, content: string): Promise<void> {
   await d.host.mkdirp(d.kubeletWriteDir, KUBELET_DIR_MODE);
   await d.host.writeFileAtomic(path.posix.join(d.kubeletWriteDir, file), content, KUBELET_FILE_MODE, KUBELET_DIR_MODE);

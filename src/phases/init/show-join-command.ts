@@ -111,7 +111,8 @@ export const showJoinCommandPhase: Phase<InitData> = {
       const certKey = d.skipCertificateKeyPrint ? WITHHELD : key;
       d.out.stdout.write(
         initDoneText({
-          kubeconfigPath: d.kubeconfigPath,
+          // kubeadm shows the dry-run copy's path under --dry-run
+          kubeconfigPath: d.dryRunDir ? path.posix.join(d.dryRunDir, 'admin.conf') : d.kubeconfigPath,
           controlPlaneEndpoint: d.cfg.cluster.controlPlaneEndpoint,
           uploadCerts: d.uploadCerts,
           joinControlPlaneCommand: joinCommand({ endpoint, token, pins, controlPlane: true, ...(certKey ? { certificateKey: certKey } : {}) }),

@@ -60,9 +60,12 @@ export async function patchPod(d: PatchSource, target: string, pod: Pod): Promis
   const mgr = await patchManagerFor(d);
   if (!mgr) return pod;
   const { applyPatchesToTarget, podMergeSchema } = await import('../../manifests/patches.js');
+  const { normalizePod } = await import('../../manifests/podnormalize.js');
   const res = applyPatchesToTarget(mgr, target, pod, podMergeSchema);
   for (const l of res.log) d.out.println(l);
-  return res.data as Pod;
+  // a patched Pod goes through kubeadm's decode/encode round trip: zero omitempty fields
+  // ("hostNetwork: false") disappear, quantities become canonical
+  return res.log.length ? normalizePod(res.data) : pod;
 }
 
 /** Host facts the static Pod renderers need. */
