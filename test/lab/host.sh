@@ -72,11 +72,12 @@ host_create() {
 host_daemon() {
   local n=$1 tag=$2; shift 2
   local hd cg; hd=$(host_dir "$n"); cg="/$(host_name "$n")/system"
+  # the subshell must not keep the caller's stdout/stderr open (pipes would never reach EOF)
   host_exec "$n" setsid sh -c '
-    cg=$1 log=$2; shift 2
+    cg=$1 log=$2 pidfile=$3; shift 3
     for h in /sys/fs/cgroup/*; do [ -f "$h$cg/cgroup.procs" ] && echo $$ > "$h$cg/cgroup.procs"; done
-    exec "$@" >>"$log" 2>&1 </dev/null' sh "$cg" "$hd/log/$tag.log" "$@" &
-  echo $! > "$hd/log/$tag.pid"
+    echo $$ > "$pidfile"
+    exec "$@" >>"$log" 2>&1 </dev/null' sh "$cg" "$hd/log/$tag.log" "$hd/log/$tag.pid" "$@" </dev/null >/dev/null 2>&1 &
 }
 
 host_start_containerd() {
@@ -97,7 +98,7 @@ host_import_images() {
   for t in "$LAB_CACHE"/images/*.tar; do
     local want; want=$(tar xOf "$t" index.json | jq -r '.manifests[0].annotations["io.containerd.image.name"]')
     grep -qxF "$want" <<<"$have" && continue
-    host_exec "$n" ctr -n k8s.io images import --no-unpack=false "$t" >/dev/null || die "import of $t failed"
+    host_exec "$n" ctr -n k8s.io images import "$t" >/dev/null 2>"$(host_dir "$n")/log/import.err" || { cat "$(host_dir "$n")/log/import.err" >&2; die "import of $t failed"; }
   done
   log "host $(host_name "$n"): images imported"
 }
