@@ -12,52 +12,38 @@ import { patchManagerFor } from './staticpod.js';
 export const KUBELET_FILE_MODE = 0o644;
 export const KUBELET_DIR_MODE = 0o700;
 
-const NO_INIT_STOP =
-  "[kubelet-start] No supported init system detected, won't make sure the kubelet not running for a short period of time while setting up configuration for it.";
-const NO_SERVICE_STOP =
-  "[kubelet-start] Couldn't detect a kubelet service, can't make sure the kubelet not running for a short period of time while setting up configuration for it.";
+const NOT_RUNNING_NOTE = "won't make sure the kubelet not running for a short period of time while setting up configuration for it.";
+const RUNNING_NOTE = "won't make sure the kubelet is running properly.";
 
-/** Stop the kubelet if a service manager is there; never fatal, as in kubeadm. */
-export async function tryStopKubelet(host: Host, out: Output): Promise<void> {
+/**
+ * Stop, start or restart the kubelet through the service manager; never fatal, as in kubeadm, which
+ * prints a note when there is no service manager or no kubelet service and warns when the call fails.
+ */
+async function tryKubelet(host: Host, out: Output, action: 'stop' | 'start' | 'restart'): Promise<void> {
   const { detectInitSystem } = await import('../../host/initsystem.js');
   const init = await detectInitSystem(host);
-  if (!init) return out.println(NO_INIT_STOP);
-  if (!(await init.serviceExists('kubelet'))) out.println(NO_SERVICE_STOP);
-  try {
-    await init.serviceStop('kubelet');
-  } catch (e) {
-    out.warn(`[kubelet-start] WARNING: unable to stop the kubelet service momentarily: [${(e as Error).message}]`);
-  }
-}
-
-/** (Re)start the kubelet if a service manager is there; never fatal, as in kubeadm. */
-export async function tryStartKubelet(host: Host, out: Output): Promise<void> {
-  const { detectInitSystem } = await import('../../host/initsystem.js');
-  const init = await detectInitSystem(host);
-  if (!init) return out.println("[kubelet-start] No supported init system detected, won't make sure the kubelet is running properly.");
+  const note = action === 'start' ? RUNNING_NOTE : NOT_RUNNING_NOTE;
+  if (!init) return out.println(`[kubelet-start] No supported init system detected, ${note}`);
   if (!(await init.serviceExists('kubelet'))) {
-    out.println("[kubelet-start] Couldn't detect a kubelet service, can't make sure the kubelet is running properly.");
+    out.println(`[kubelet-start] Couldn't detect a kubelet service, can't make sure the kubelet ${action === 'start' ? 'is running properly.' : 'not running for a short period of time while setting up configuration for it.'}`);
   }
   try {
-    await init.serviceRestart('kubelet');
+    if (action === 'stop') await init.serviceStop('kubelet');
+    else await init.serviceRestart('kubelet'); // kubeadm "starts" with daemon-reload + restart
   } catch (e) {
-    out.warn(`[kubelet-start] WARNING: unable to start the kubelet service: [${(e as Error).message}]`);
-    out.println('[kubelet-start] Please ensure kubelet is reloaded and running manually.');
+    const msg = (e as Error).message;
+    if (action === 'start') {
+      out.warn(`[kubelet-start] WARNING: unable to start the kubelet service: [${msg}]`);
+      out.println('[kubelet-start] Please ensure kubelet is reloaded and running manually.');
+    } else {
+      out.warn(`[kubelet-start] WARNING: unable to ${action} the kubelet service momentarily: [${msg}]`);
+    }
   }
 }
 
-/** Restart the kubelet if a service manager is there; never fatal, as in kubeadm. */
-export async function tryRestartKubelet(host: Host, out: Output): Promise<void> {
-  const { detectInitSystem } = await import('../../host/initsystem.js');
-  const init = await detectInitSystem(host);
-  if (!init) return out.println(NO_INIT_STOP);
-  if (!(await init.serviceExists('kubelet'))) out.println(NO_SERVICE_STOP);
-  try {
-    await init.serviceRestart('kubelet');
-  } catch (e) {
-    out.warn(`[kubelet-start] WARNING: unable to restart the kubelet service momentarily: [${(e as Error).message}]`);
-  }
-}
+export const tryStopKubelet = (host: Host, out: Output) => tryKubelet(host, out, 'stop');
+export const tryStartKubelet = (host: Host, out: Output) => tryKubelet(host, out, 'start');
+export const tryRestartKubelet = (host: Host, out: Output) => tryKubelet(host, out, 'restart');
 
 async function writeKubeletFile(d: InitData, file: string, content: string): Promise<void> {
   await d.host.mkdirp(d.kubeletWriteDir, KUBELET_DIR_MODE);
@@ -81,7 +67,9 @@ export const kubeletStartPhase: Phase<InitData> = {
     const { detectInitSystem } = await import('../../host/initsystem.js');
     const init = await detectInitSystem(d.host);
     const resolvedActive = init ? await init.serviceIsActive('systemd-resolved').catch(() => false) : false;
-    const patches = await patchManagerFor(d);
+    // kubeadm reads the patches directory only when it writes config.yaml: hold its lines until then
+    const readingLines: string[] = [];
+    const patches = await patchManagerFor(d, (l) => readingLines.push(l));
     const instancePath = path.posix.join(d.kubeletWriteDir, k.KUBELET_INSTANCE_CONFIG_FILE);
     const cfgFile = k.renderKubeletConfigFile({
       config,
@@ -98,7 +86,7 @@ export const kubeletStartPhase: Phase<InitData> = {
     await writeKubeletFile(d, k.KUBELET_ENV_FILE, flagsEnv);
     d.out.print('kubelet-start', `Writing kubelet configuration to file "${instancePath}"`);
     await writeKubeletFile(d, k.KUBELET_INSTANCE_CONFIG_FILE, instance);
-    for (const l of cfgFile.log) d.out.println(l);
+    for (const l of [...readingLines, ...cfgFile.log]) d.out.println(l);
     d.out.print('kubelet-start', `Writing kubelet configuration to file "${path.posix.join(d.kubeletWriteDir, k.KUBELET_CONFIG_FILE)}"`);
     await writeKubeletFile(d, k.KUBELET_CONFIG_FILE, cfgFile.content);
     if (!d.dryRun) {
