@@ -36,8 +36,11 @@ async function readPatchFiles(inputs: Host, dir: string): Promise<{ fileName: st
   return out;
 }
 
-/** The patch manager for the run's --patches directory, loaded once; undefined without one. */
-export function patchManagerFor(d: PatchSource): Promise<PatchManager | undefined> {
+/**
+ * The patch manager for the run's --patches directory, loaded once; undefined without one.
+ * The "[patches] Reading ..." lines go to `log` (default: the run's output) when this call loads it.
+ */
+export function patchManagerFor(d: PatchSource, log: (line: string) => void = (l) => d.out.println(l)): Promise<PatchManager | undefined> {
   let p = patchManagers.get(d);
   if (!p) {
     p = (async () => {
@@ -47,7 +50,7 @@ export function patchManagerFor(d: PatchSource): Promise<PatchManager | undefine
       if (!st?.isDirectory) throw new TskError(`--patches: ${JSON.stringify(d.patchesDir)} is not a directory`, 3);
       const { loadPatches } = await import('../../manifests/patches.js');
       const loaded = loadPatches(dir, await readPatchFiles(d.inputs, dir));
-      for (const l of loaded.log) d.out.println(l);
+      for (const l of loaded.log) log(l);
       return loaded.manager;
     })();
     patchManagers.set(d, p);

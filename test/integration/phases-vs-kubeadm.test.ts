@@ -1,0 +1,385 @@
+// Side by side with upstream kubeadm v1.37.2 (.lab/bin/kubeadm, built by `npm run lab:build`):
+// the same init phases, the same configuration, each tool in its own --rootfs. Everything both
+// write must agree: file list and modes, manifests and kubelet files byte for byte, kubeconfig files
+// once the embedded keys/certificates are masked, certificates field by field as openssl prints
+// them (serials, key material, signatures, key identifiers and dates masked; validity lengths
+// compared separately), key types and sizes, and every line printed on stdout.
+//
+// Needs root: upstream kubeadm implements --rootfs with chroot(2). It reads --config and the
+// patches directory inside that chroot, so its copies live in its rootfs; tskubeadm reads them
+// from the real filesystem, so it is given the same files by their real paths.
+
+import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+
+const execFileAsync = promisify(execFile);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const KUBEADM = path.join(repo, '.lab/bin/kubeadm');
+const goldenPatches = path.join(repo, 'test/unit/manifests/golden/rich/patches');
+const goldenKubeletPatch = path.join(repo, 'test/unit/manifests/golden/kubelet-rich/patches/kubeletconfiguration+merge.yaml');
+
+interface Case {
+  name: string;
+  /** the configuration; PATCHES stands for the patches directory */
+  config: string;
+  patches?: boolean;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'default-ish (RSA-2048, fixed node name and address)',
+    config: `apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 10.231.0.11
+nodeRegistration:
+  name: node1
+  criSocket: unix:///run/containerd/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+`,
+  },
+  {
+    name: 'IPv6, extraArgs/extraVolumes/extraEnvs, SANs, patches, KubeletConfiguration (RSA-2048)',
+    patches: true,
+    config: `apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: fd00::10
+  bindPort: 8443
+nodeRegistration:
+  name: cp-one
+  criSocket: unix:///var/run/containerd/containerd.sock
+  kubeletExtraArgs:
+  - name: v
+    value: "2"
+  - name: node-ip
+    value: fd00::10
+patches:
+  directory: PATCHES
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+imageRepository: my.registry.example/k8s
+clusterName: prod
+networking:
+  podSubnet: fd01::/56
+  serviceSubnet: fd02::/112
+  dnsDomain: corp.local
+etcd:
+  local:
+    dataDir: /data/etcd
+    serverCertSANs: [etcd.corp.local, fd00::20]
+    peerCertSANs: [10.1.2.3]
+    extraArgs:
+    - name: listen-metrics-urls
+      value: http://[::1]:2381,http://[fd00::10]:2381
+    - name: quota-backend-bytes
+      value: "8589934592"
+    extraEnvs:
+    - name: ETCD_UNSUPPORTED_ARCH
+      value: arm64
+apiServer:
+  certSANs: [api.corp.local, "fd00::99", 10.0.0.5]
+  extraArgs:
+  - name: audit-log-path
+    value: /var/log/audit.log
+  - name: authorization-mode
+    value: Node,Webhook,RBAC
+  - name: enable-admission-plugins
+    value: NodeRestriction,PodSecurity
+  extraVolumes:
+  - name: audit
+    hostPath: /var/log
+    mountPath: /var/log
+  - name: ca-certs
+    hostPath: /opt/ssl
+    mountPath: /etc/ssl/certs
+    readOnly: true
+    pathType: Directory
+  extraEnvs:
+  - name: GODEBUG
+    value: "x509sha1=1"
+controllerManager:
+  extraArgs:
+  - name: bind-address
+    value: "::"
+  - name: node-cidr-mask-size-ipv6
+    value: "64"
+  extraVolumes:
+  - name: flex
+    hostPath: /opt/flex
+    mountPath: /usr/libexec/kubernetes/kubelet-plugins
+scheduler:
+  extraArgs:
+  - name: v
+    value: "4"
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+cgroupDriver: cgroupfs
+failSwapOn: false
+clusterDNS: [fd02::a]
+`,
+  },
+  {
+    name: 'ECDSA-P256, custom validity periods, external etcd, controlPlaneEndpoint with port',
+    config: `apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 192.168.77.10
+nodeRegistration:
+  name: ecdsa-node
+  criSocket: unix:///run/containerd/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+encryptionAlgorithm: ECDSA-P256
+certificateValidityPeriod: 2160h0m0s
+caCertificateValidityPeriod: 43800h0m0s
+controlPlaneEndpoint: cp.example.test:7443
+apiServer:
+  certSANs: [10.0.0.99, lb.example.test]
+etcd:
+  external:
+    endpoints: [https://10.0.0.50:2379, https://10.0.0.51:2379]
+    caFile: /etc/etcd/ca.crt
+    certFile: /etc/etcd/client.crt
+    keyFile: /etc/etcd/client.key
+networking:
+  serviceSubnet: 10.100.0.0/16
+  podSubnet: 10.244.0.0/16
+  dnsDomain: example.internal
+`,
+  },
+];
+
+const PHASES = [['certs', 'all'], ['kubeconfig', 'all'], ['etcd', 'local'], ['control-plane', 'all'], ['kubelet-start']];
+
+interface ToolRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function upstream(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ToolRun> {
+  try {
+    const r = await execFileAsync(KUBEADM, [...args, '--rootfs', root], { env: { PATH: process.env.PATH, ...env }, maxBuffer: 16 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+async function ours(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ToolRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run([...args, '--rootfs', root], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } }, {
+    env: { PATH: process.env.PATH, ...env },
+  });
+  return { code, stdout, stderr };
+}
+
+/** Files and directories under root (relative paths), with type and permission bits; inputs excluded. */
+function tree(root: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of fs.readdirSync(path.join(root, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (r === 'cfg.yaml' || r === 'patches') continue;
+      const st = fs.lstatSync(path.join(root, r));
+      out.push(`${r} ${st.isDirectory() ? 'd' : st.isFile() ? 'f' : 'other'} ${(st.mode & 0o7777).toString(8)}`);
+      if (st.isDirectory()) walk(r);
+    }
+  };
+  walk('');
+  return out;
+}
+
+function files(root: string): string[] {
+  return tree(root)
+    .filter((l) => l.split(' ')[1] === 'f')
+    .map((l) => l.split(' ')[0]!);
+}
+
+function openssl(args: string[], input?: string | Buffer): string {
+  return execFileSync('openssl', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** `openssl x509 -text` with everything random or time-dependent masked. */
+function maskedCertText(pem: string | Buffer): string {
+  const t = openssl(['x509', '-noout', '-text'], pem);
+  const out: string[] = [];
+  for (const line of t.split('\n')) {
+    let l = line;
+    if (/^\s*Serial Number:/.test(l)) l = l.replace(/Serial Number:.*/, 'Serial Number: <serial>');
+    else if (/^\s*Not (Before|After)\s*:/.test(l)) l = l.replace(/:.*/, ': <date>');
+    else if (/^\s*([0-9a-fA-F]{2}:)*[0-9a-fA-F]{2}:?\s*$/.test(l)) l = '<hex>';
+    // a hex run (modulus, EC point, signature, key identifier) is one token however long it is
+    if (l === '<hex>' && out[out.length - 1] === '<hex>') continue;
+    out.push(l);
+  }
+  return out.join('\n');
+}
+
+function validitySeconds(pem: string | Buffer): number {
+  const t = openssl(['x509', '-noout', '-startdate', '-enddate'], pem);
+  const nb = Date.parse(/notBefore=(.*)/.exec(t)![1]!);
+  const na = Date.parse(/notAfter=(.*)/.exec(t)![1]!);
+  return (na - nb) / 1000;
+}
+
+/** Key type and size as openssl sees them, plus the PEM block type. */
+function keyShape(pem: string): string {
+  const header = /-----BEGIN ([A-Z ]+)-----/.exec(pem)![1]!;
+  const isPub = header.includes('PUBLIC');
+  const t = openssl(['pkey', ...(isPub ? ['-pubin'] : []), '-noout', '-text'], pem);
+  const facts = t.split('\n').filter((l) => /Private-Key:|Public-Key:|ASN1 OID|NIST CURVE|publicExponent/i.test(l));
+  return [header, ...facts].join(' | ');
+}
+
+function maskKubeconfig(text: string): string {
+  return text.replace(/(certificate-authority-data|client-certificate-data|client-key-data): \S+/g, '$1: <data>');
+}
+
+function b64field(text: string, field: string): string {
+  return Buffer.from(new RegExp(`${field}: (\\S+)`).exec(text)![1]!, 'base64').toString('utf8');
+}
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+
+for (const c of CASES) {
+  describe(`init phases, tskubeadm vs kubeadm: ${c.name}`, () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-vs-'));
+    roots.push(base);
+    const upRoot = path.join(base, 'up');
+    const tkRoot = path.join(base, 'tk');
+    const printed: { up: ToolRun[]; tk: ToolRun[] } = { up: [], tk: [] };
+
+    beforeAll(async () => {
+      expect(fs.existsSync(KUBEADM), `${KUBEADM} (run npm run lab:build)`).toBe(true);
+      for (const [root, patchDir] of [
+        [upRoot, '/patches'],
+        [tkRoot, path.join(tkRoot, 'patches')],
+      ] as const) {
+        fs.mkdirSync(root, { recursive: true });
+        fs.writeFileSync(path.join(root, 'cfg.yaml'), c.config.replace('PATCHES', patchDir));
+        if (c.patches) {
+          fs.mkdirSync(path.join(root, 'patches'));
+          for (const f of fs.readdirSync(goldenPatches)) fs.copyFileSync(path.join(goldenPatches, f), path.join(root, 'patches', f));
+          fs.copyFileSync(goldenKubeletPatch, path.join(root, 'patches', path.basename(goldenKubeletPatch)));
+        }
+      }
+      for (const p of PHASES) {
+        // alternate so neither tool always sees a warmer cache
+        const up = await upstream(upRoot, ['init', 'phase', ...p, '--config', '/cfg.yaml']);
+        const tk = await ours(tkRoot, ['init', 'phase', ...p, '--config', path.join(tkRoot, 'cfg.yaml')]);
+        expect(up.code, `kubeadm init phase ${p.join(' ')}: ${up.stderr}`).toBe(0);
+        expect(tk.code, `tskubeadm init phase ${p.join(' ')}: ${tk.stderr}`).toBe(0);
+        printed.up.push(up);
+        printed.tk.push(tk);
+      }
+    });
+
+    it('prints the same stdout lines, phase by phase', () => {
+      // the only intended difference: the patches directory is named by its real path for tskubeadm
+      const tkPatches = path.join(tkRoot, 'patches');
+      for (let i = 0; i < PHASES.length; i++) {
+        expect(printed.tk[i]!.stdout.replaceAll(`"${tkPatches}"`, '"/patches"'), PHASES[i]!.join(' ')).toBe(printed.up[i]!.stdout);
+      }
+    });
+
+    it('writes the same files and directories with the same modes', () => {
+      expect(tree(tkRoot)).toEqual(tree(upRoot));
+    });
+
+    it('static Pod manifests and kubelet files are byte-identical', () => {
+      const fixed = files(upRoot).filter((f) => f.startsWith('etc/kubernetes/manifests/') || f.startsWith('var/lib/kubelet/'));
+      expect(fixed.length).toBeGreaterThanOrEqual(6);
+      for (const f of fixed) expect(fs.readFileSync(path.join(tkRoot, f), 'utf8'), f).toBe(fs.readFileSync(path.join(upRoot, f), 'utf8'));
+    });
+
+    it('kubeconfig files are identical once certificate and key data are masked; their client certificates agree', () => {
+      const confs = files(upRoot).filter((f) => f.endsWith('.conf'));
+      expect(confs.length).toBe(5);
+      for (const f of confs) {
+        const up = fs.readFileSync(path.join(upRoot, f), 'utf8');
+        const tk = fs.readFileSync(path.join(tkRoot, f), 'utf8');
+        expect(maskKubeconfig(tk), f).toBe(maskKubeconfig(up));
+        const upCert = b64field(up, 'client-certificate-data');
+        const tkCert = b64field(tk, 'client-certificate-data');
+        expect(maskedCertText(tkCert), f).toBe(maskedCertText(upCert));
+        expect(Math.abs(validitySeconds(tkCert) - validitySeconds(upCert)), f).toBeLessThanOrEqual(2);
+        expect(keyShape(b64field(tk, 'client-key-data')), f).toBe(keyShape(b64field(up, 'client-key-data')));
+        // the embedded CA is the one on disk
+        expect(b64field(tk, 'certificate-authority-data'), f).toBe(fs.readFileSync(path.join(tkRoot, 'etc/kubernetes/pki/ca.crt'), 'utf8'));
+      }
+    });
+
+    it('certificates agree in subject, issuer, SANs, usages, constraints, key type/size and validity length', () => {
+      const crts = files(upRoot).filter((f) => f.endsWith('.crt'));
+      expect(crts.length).toBeGreaterThanOrEqual(5);
+      for (const f of crts) {
+        const up = fs.readFileSync(path.join(upRoot, f));
+        const tk = fs.readFileSync(path.join(tkRoot, f));
+        expect(maskedCertText(tk), f).toBe(maskedCertText(up));
+        expect(Math.abs(validitySeconds(tk) - validitySeconds(up)), f).toBeLessThanOrEqual(2);
+      }
+    });
+
+    it('private and public keys have the same type, size and PEM encoding', () => {
+      const keys = files(upRoot).filter((f) => f.endsWith('.key') || f.endsWith('.pub'));
+      expect(keys.length).toBeGreaterThanOrEqual(6);
+      for (const f of keys) {
+        expect(keyShape(fs.readFileSync(path.join(tkRoot, f), 'utf8')), f).toBe(keyShape(fs.readFileSync(path.join(upRoot, f), 'utf8')));
+      }
+    });
+  });
+}
+
+describe('dry run, tskubeadm vs kubeadm (default-ish configuration)', () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-vs-dry-'));
+  roots.push(base);
+  const upRoot = path.join(base, 'up');
+  const tkRoot = path.join(base, 'tk');
+  const out: { up: ToolRun[]; tk: ToolRun[] } = { up: [], tk: [] };
+
+  beforeAll(async () => {
+    for (const root of [upRoot, tkRoot]) {
+      fs.mkdirSync(root, { recursive: true });
+      fs.writeFileSync(path.join(root, 'cfg.yaml'), CASES[0]!.config.replace('kubernetesVersion', 'encryptionAlgorithm: ECDSA-P256\nkubernetesVersion'));
+    }
+    // a fixed dry-run directory, so that the printed paths are comparable
+    const env = { KUBEADM_INIT_DRYRUN_DIR: '/etc/kubernetes/tmp/dry' };
+    for (const p of PHASES) {
+      out.up.push(await upstream(upRoot, ['init', 'phase', ...p, '--config', '/cfg.yaml', '--dry-run'], env));
+      out.tk.push(await ours(tkRoot, ['init', 'phase', ...p, '--config', path.join(tkRoot, 'cfg.yaml'), '--dry-run'], env));
+    }
+  });
+
+  it('same exit codes and stdout for every phase', () => {
+    for (let i = 0; i < PHASES.length; i++) {
+      expect(out.tk[i]!.code, PHASES[i]!.join(' ')).toBe(out.up[i]!.code);
+      expect(out.tk[i]!.stdout, PHASES[i]!.join(' ')).toBe(out.up[i]!.stdout);
+    }
+  });
+
+  it('the same files in the dry-run directory and nothing outside it', () => {
+    expect(tree(tkRoot)).toEqual(tree(upRoot));
+    for (const l of tree(tkRoot)) expect(l.startsWith('etc/kubernetes/tmp/dry') || /^etc( |\/kubernetes( |\/tmp ))/.test(l), l).toBe(true);
+  });
+});
