@@ -44,7 +44,7 @@ describe('exit 1: a phase fails', () => {
     const r = await cli(['init', 'phase', 'kubeconfig', 'admin', '--apiserver-advertise-address', '192.0.2.10', '--rootfs', root]);
     expect(r.code).toBe(1);
     const errs = errorLines(r.stderr);
-    expect(errs[0]).toMatch(/^error execution phase kubeconfig\/admin: /);
+    expect(errs[0]).toMatch(/^error: error execution phase kubeconfig\/admin: /);
     expect(count(r.stderr, 'error execution phase')).toBe(1);
     expect(count(r.stderr, 'ca.crt')).toBe(1);
     expect(r.stderr).not.toMatch(STACK_LINE);
@@ -59,7 +59,7 @@ describe('exit 1: a phase fails', () => {
     fs.writeFileSync(path.join(root, 'etc/kubernetes/pki/ca.key'), 'not a key\n');
     const r = await cli(['init', '--config', configFile(), '--skip-phases', 'preflight', '--rootfs', root]);
     expect(r.code).toBe(1);
-    expect(errorLines(r.stderr)[0]).toMatch(/^error execution phase certs\/ca: /);
+    expect(errorLines(r.stderr)[0]).toMatch(/^error: error execution phase certs\/ca: /);
     expect(count(r.stderr, 'error execution phase')).toBe(1);
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
