@@ -162,6 +162,11 @@ export async function run(argv: string[], streams: Streams, opts: { stdin?: Node
     program.hook('preAction', (_self, action) => {
       actionCommand = action;
     });
+    if (argv.length === 0) {
+      // bare `tskubeadm`: the help, on stdout, as a success (cobra's behaviour)
+      program.outputHelp();
+      return EXIT_OK;
+    }
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;
   } catch (e) {

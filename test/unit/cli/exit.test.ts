@@ -29,6 +29,13 @@ describe('exit 0', () => {
     });
   }
 
+  it('bare tskubeadm prints the help on stdout', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe((await cli(['--help'])).stdout);
+  });
+
   it('the top-level help is the same whether or not the init command was loaded', async () => {
     // `help` loads every command module, `--help` registers init by name only
     const a = await cli(['--help']);
