@@ -31,7 +31,7 @@ afterAll(() => {
 });
 
 /** Run the compiled CLI; returns the packages (node_modules names) it loaded. */
-function loadedPackages(args: string[]): { code: number | null; packages: Set<string>; stdout: string } {
+function loadedPackages(args: string[]): { code: number | null; packages: Set<string>; own: Set<string>; stdout: string } {
   const record = path.join(tmpDir(), 'modules.txt');
   fs.writeFileSync(record, '');
   const r = spawnSync(process.execPath, ['--import', REGISTER, path.join(scratch, 'bin/tskubeadm'), ...args], {
@@ -39,11 +39,14 @@ function loadedPackages(args: string[]): { code: number | null; packages: Set<st
     env: { ...process.env, TSK_RECORD_FILE: record },
   });
   const packages = new Set<string>();
+  const own = new Set<string>();
   for (const url of fs.readFileSync(record, 'utf8').split('\n')) {
+    const o = /\/node_modules\/\.cache\/[^/]+\/dist\/(.+)$/.exec(url);
+    if (o) own.add(o[1]!);
     const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
     if (m && !url.includes('/node_modules/.cache/')) packages.add(m[1]!);
   }
-  return { code: r.status, packages, stdout: r.stdout };
+  return { code: r.status, packages, own, stdout: r.stdout };
 }
 
 const heavyIn = (packages: Set<string>) => [...packages].filter((p) => HEAVY.some((h) => (h.endsWith('/') ? p.startsWith(h) : p === h)));
@@ -57,6 +60,10 @@ describe('start-up path loads no heavy package', () => {
       // the record works: commander is what parses the command line
       expect(r.packages).toContain('commander');
       expect(heavyIn(r.packages)).toEqual([]);
+      // nor the config schemas, YAML parser or any phase, certificate or API code
+      expect([...r.packages].filter((p) => p === 'zod' || p === 'js-yaml')).toEqual([]);
+      expect([...r.own].filter((f) => /^(phases|pki|kube|config|cri|preflight|addons)\//.test(f))).toEqual([]);
+      expect(r.own).toContain('cli/main.js');
     });
   }
 
