@@ -2,7 +2,8 @@
 // single-node cluster on lab host 1, the pod network works, CoreDNS answers, and reset leaves the
 // host ready for another init. Needs root (namespaces, cgroups); `npm run lab:build` must have run.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -109,26 +110,38 @@ describe('lab: upstream kubeadm on lab host 1', () => {
   }, 6 * MIN);
 
   it('a test pod runs and resolves kubernetes.default through CoreDNS', async () => {
-    const manifest = JSON.stringify({
+    // busybox's nslookup ignores the resolv.conf search list; its libc resolver (used by ping)
+    // applies it, as any application would: kubernetes.default -> kubernetes.default.svc.cluster.local
+    const script = [
+      'cat /etc/resolv.conf',
+      'for i in $(seq 1 30); do',
+      '  out=$(ping -c1 -W1 kubernetes.default 2>&1)',
+      '  if echo "$out" | grep -q "(10.96.0.1)"; then echo "$out" | head -1; nslookup kubernetes.default.svc.cluster.local; exit 0; fi',
+      '  sleep 2',
+      'done',
+      'exit 1',
+    ].join('\n');
+    const manifest = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'dns-check', namespace: 'default' },
       spec: {
         restartPolicy: 'Never',
+        // a single-node cluster: the only node is the tainted control plane
+        tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
         containers: [
-          {
-            name: 'check',
-            image: 'tsklab.local/busybox:1',
-            imagePullPolicy: 'Never',
-            command: [
-              'sh', '-c',
-              'cat /etc/resolv.conf; for i in $(seq 1 30); do nslookup kubernetes.default && exit 0; sleep 2; done; exit 1',
-            ],
-          },
+          { name: 'check', image: 'tsklab.local/busybox:1', imagePullPolicy: 'Never', command: ['sh', '-c', script] },
         ],
       },
-    });
-    await onHost(['sh', '-c', `echo '${manifest}' | kubectl apply -f -`]);
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'tsk-lab-'));
+    const file = join(dir, 'dns-check.json');
+    writeFileSync(file, JSON.stringify(manifest));
+    try {
+      await kubectl('apply', '-f', file); // /tmp is shared with the lab host
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const phase = await eventually(
       'dns-check pod to finish',
       async () => {
@@ -141,7 +154,9 @@ describe('lab: upstream kubeadm on lab host 1', () => {
     console.log(logs);
     expect(phase).toBe('Succeeded');
     expect(logs).toMatch(/nameserver 10\.96\.0\.10/);
-    expect(logs).toMatch(/Address:?\s*(1: )?10\.96\.0\.1\b/);
+    expect(logs).toContain('PING kubernetes.default (10.96.0.1)');
+    expect(logs).toMatch(/Server:\s+10\.96\.0\.10/);
+    expect(logs).toMatch(/Address:\s*10\.96\.0\.1$/m);
     await kubectl('delete', 'pod', 'dns-check', '--wait=false');
   }, 5 * MIN);
 
