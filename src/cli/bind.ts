@@ -142,7 +142,7 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
   // the `phase` subcommand tree
   const phaseCmd = cmd
     .command('phase')
-    .description(`Use this command to invoke single phase of the "${cmd.name()}" workflow`)
+    .description(`Run one phase of the "${cmd.name()}" workflow on its own`)
     .enablePositionalOptions();
   phaseCmd.action(() => {
     phaseCmd.outputHelp();

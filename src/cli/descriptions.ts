@@ -1,4 +1,4 @@
 // One-line descriptions of the commands whose modules load lazily: the top-level help lists them
 // without importing the command (and its phase tree).
 
-export const INIT_DESCRIPTION = 'Run this command in order to set up the Kubernetes control plane';
+export const INIT_DESCRIPTION = 'Set up the Kubernetes control plane on this host';

@@ -26,6 +26,7 @@ export interface CliContext {
 /** Command modules that are costly to load (their phase trees pull in renderers); see `lazyModulesFor`. */
 export interface LazyCommands {
   init?: typeof import('./init.js');
+  reset?: typeof import('./reset.js');
 }
 
 /**
@@ -39,6 +40,7 @@ export async function lazyModulesFor(argv: string[]): Promise<LazyCommands> {
   const all = words.has('completion') || words.has('help');
   return {
     ...(all || words.has('init') ? { init: await import('./init.js') } : {}),
+    ...(all || words.has('reset') ? { reset: await import('./reset.js') } : {}),
   };
 }
 
@@ -71,6 +73,8 @@ Example:
   program.enablePositionalOptions();
   if (lazy.init) lazy.init.addInitCommand(program, ctx);
   else program.command('init').description(INIT_DESCRIPTION);
+  if (lazy.reset) lazy.reset.addResetCommand(program, ctx);
+  else program.command('reset').description("Performs a best effort revert of changes made to this host by 'kubeadm init' or 'kubeadm join'");
   addConfigCommand(program, ctx);
   addVersionCommand(program, ctx);
   addCompletionCommand(program, ctx);

@@ -74,3 +74,20 @@ describe('start-up path loads no heavy package', () => {
     expect(heavyIn(r.packages)).toEqual(expect.arrayContaining(['@peculiar/x509', 'reflect-metadata']));
   });
 });
+
+describe('the entry script', () => {
+  it('ends quietly when its reader goes away early (| head)', () => {
+    const bin = path.join(scratch, 'bin/tskubeadm');
+    // the reader exits before the CLI writes a byte
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" init --help | true`], { encoding: 'utf8' });
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.status).toBe(0);
+  });
+
+  it('returns the exit code run() gives', () => {
+    const bin = path.join(scratch, 'bin/tskubeadm');
+    expect(spawnSync(process.execPath, [bin, 'version', '-o', 'short']).status).toBe(0);
+    expect(spawnSync(process.execPath, [bin, 'version', '-o', 'bogus']).status).toBe(3);
+  });
+});
