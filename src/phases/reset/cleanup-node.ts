@@ -1,0 +1,215 @@
+// reset phase "cleanup-node": stop the kubelet, unmount what is mounted under /var/lib/kubelet, remove
+// the node's pod sandboxes through the CRI, and delete what init/join wrote under /etc/kubernetes,
+// /var/lib/kubelet and the certificates directory. Every effect goes through the Host, so it works
+// under --rootfs (where commands run chrooted, as kubeadm's --rootfs does).
+
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { errorMessage, TskError } from '../../errors.js';
+import type { Host } from '../../host/types.js';
+import type { Phase } from '../workflow.js';
+import { DEFAULT_CERTIFICATES_DIR, KUBECONFIG_FILES, KUBELET_DIR, KUBERNETES_DIR, MANIFESTS_DIR, TMP_DIR, type ResetData } from './data.js';
+
+/** Go's %v of a []string: "[a b c]" */
+export const goList = (items: string[]) => `[${items.join(' ')}]`;
+
+/** Delete everything inside `dir`, keeping `dir` itself; a missing directory is not an error (kubeadm's CleanDir). */
+export async function cleanDir(host: Host, dir: string): Promise<void> {
+  const st = await host.stat(dir);
+  if (!st) return;
+  for (const name of await host.readDir(dir)) await host.remove(path.posix.join(dir, name));
+}
+
+/** kubeadm's IsDirEmpty: false when the directory cannot be read (e.g. it does not exist). */
+export async function isDirEmpty(host: Host, dir: string): Promise<boolean> {
+  const st = await host.stat(dir);
+  if (!st || !st.isDirectory) return false;
+  return (await host.readDir(dir)).length === 0;
+}
+
+/**
+ * filepath.EvalSymlinks for a host path: the path with every symbolic link resolved, as the target
+ * host sees it (inside the rootfs when there is one). Go's error text when it does not exist.
+ */
+export async function evalSymlinks(host: Host, p: string): Promise<string> {
+  if (!(await host.stat(p))) throw new TskError(`lstat ${p}: no such file or directory`);
+  if (!host.rootfs) return fsp.realpath(p);
+  const root = host.resolve('/');
+  const rel = path.relative(root, host.resolve(p));
+  return '/' + rel.split(path.sep).join('/');
+}
+
+/**
+ * umount(8) options for kubeadm's unmountFlags. kubeadm calls umount2(2) with the flags OR-ed;
+ * umount(8) can express MNT_FORCE (-f) and MNT_DETACH (-l). MNT_EXPIRE (mark for expiry, EAGAIN on
+ * the first call) and UMOUNT_NOFOLLOW (do not follow a symlink in the target) have no umount(8)
+ * option, so they are dropped here.
+ */
+export function umountArgs(flags: readonly string[]): string[] {
+  const out: string[] = [];
+  if (flags.includes('MNT_FORCE')) out.push('-f');
+  if (flags.includes('MNT_DETACH')) out.push('-l');
+  return out;
+}
+
+/** /proc/mounts escapes space, tab, newline and backslash in octal */
+function unescapeMountPath(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+/**
+ * Unmount every mount point below `kubeletDir` (a path on the target host), deepest first. The mount
+ * table is the host's /proc/mounts (inside the rootfs, as for kubeadm's chroot); its entries name
+ * mount points as this process sees them, so under --rootfs only those inside the rootfs are taken,
+ * translated to target paths.
+ */
+export async function unmountKubeletDirectory(d: Pick<ResetData, 'host' | 'out'>, kubeletDir: string, flags: readonly string[]): Promise<void> {
+  const { host, out } = d;
+  let raw: string;
+  try {
+    raw = await host.readText('/proc/mounts');
+  } catch {
+    throw new TskError('open /proc/mounts: no such file or directory');
+  }
+  const dirWithSlash = kubeletDir.endsWith('/') ? kubeletDir : kubeletDir + '/';
+  // the prefix the mount table uses for that directory
+  const seenAs = host.rootfs ? host.resolve(kubeletDir).replace(/\/?$/, '/') : dirWithSlash;
+  const targets: string[] = [];
+  for (const line of raw.split('\n')) {
+    const m = line.split(' ');
+    if (m.length < 2) continue;
+    const mp = unescapeMountPath(m[1]!);
+    if (!mp.startsWith(seenAs)) continue;
+    targets.push(dirWithSlash + mp.slice(seenAs.length));
+  }
+  // deepest first, so a mount is never hidden below another one still mounted
+  const depth = (p: string) => p.split('/').length;
+  const ordered = targets.map((t, i) => ({ t, i })).sort((a, b) => depth(b.t) - depth(a.t) || a.i - b.i).map((x) => x.t);
+  const errs: string[] = [];
+  for (const target of ordered) {
+    out.v(5, `[reset] Unmounting ${JSON.stringify(target)}`);
+    const r = await host.exec('umount', [...umountArgs(flags), target]);
+    if (r.exitCode === 0) continue;
+    const why = (r.stderr || r.stdout).trim();
+    // EINVAL: a duplicate entry already unmounted through its shared peer
+    if (/not mounted|invalid argument/i.test(why)) {
+      out.warn(`[reset] Ignoring EINVAL error while unmounting ${JSON.stringify(target)}`);
+      continue;
+    }
+    errs.push(`failed to unmount ${JSON.stringify(target)}: ${r.notFound ? 'exec: "umount": executable file not found in $PATH' : why || `exit status ${r.exitCode}`}`);
+  }
+  if (errs.length) {
+    const agg = errs.length === 1 ? errs[0]! : `[${errs.join(', ')}]`;
+    throw new TskError(`encountered the following errors while unmounting directories in ${JSON.stringify(dirWithSlash)}: ${agg}`);
+  }
+}
+
+async function stopKubelet(d: ResetData): Promise<void> {
+  d.out.v(1, '[reset] Getting init system');
+  const { detectInitSystem } = await import('../../host/initsystem.js');
+  const init = await detectInitSystem(d.host);
+  if (!init) {
+    d.out.warn('[reset] The kubelet service could not be stopped by kubeadm. Unable to detect a supported init system!');
+    d.out.warn('[reset] Please ensure kubelet is stopped manually');
+    return;
+  }
+  if (d.dryRun) {
+    d.out.println('[dryrun] Would stop the kubelet service');
+    return;
+  }
+  d.out.println('[reset] Stopping the kubelet service');
+  try {
+    await init.serviceStop('kubelet');
+  } catch (e) {
+    d.out.warn(`[reset] The kubelet service could not be stopped by kubeadm: [${errorMessage(e)}]`);
+    d.out.warn('[reset] Please ensure kubelet is stopped manually');
+  }
+}
+
+async function removeContainers(d: ResetData): Promise<void> {
+  const { createCriClient } = await import('../../cri/index.js');
+  const cri = createCriClient(d.criSocket, { host: d.host });
+  try {
+    await cri.connect();
+    const ids = await cri.stopAndRemoveAllPods();
+    d.out.v(1, `[reset] Removed pod sandboxes: ${goList(ids)}`);
+  } finally {
+    cri.close();
+  }
+}
+
+/** kubeadm's resetConfigDir: empty the directories, then delete the kubeconfig files */
+async function resetConfigDir(d: ResetData, dirs: string[]): Promise<void> {
+  const files = KUBECONFIG_FILES.map((f) => path.posix.join(KUBERNETES_DIR, f));
+  if (d.dryRun) {
+    d.out.println(`[dryrun] Would delete contents of directories: ${goList(dirs)}`);
+    d.out.println(`[dryrun] Would delete files: ${goList(files)}`);
+    return;
+  }
+  d.out.println(`[reset] Deleting contents of directories: ${goList(dirs)}`);
+  for (const dir of dirs) {
+    try {
+      await cleanDir(d.host, dir);
+    } catch (e) {
+      d.out.warn(`[reset] Failed to delete contents of ${JSON.stringify(dir)} directory: ${errorMessage(e)}`);
+    }
+  }
+  d.out.println(`[reset] Deleting files: ${goList(files)}`);
+  for (const f of files) {
+    try {
+      await d.host.remove(f);
+    } catch (e) {
+      d.out.warn(`[reset] Failed to remove file: ${JSON.stringify(f)} [${errorMessage(e)}]`);
+    }
+  }
+}
+
+export const cleanupNodePhase: Phase<ResetData> = {
+  name: 'cleanup-node',
+  aliases: ['cleanupnode'],
+  short: 'Run cleanup node.',
+  inheritFlags: ['cert-dir', 'cri-socket', 'cleanup-tmp-dir', 'dry-run'],
+  run: async (d) => {
+    const dirs = [MANIFESTS_DIR];
+    await stopKubelet(d);
+
+    if (!d.dryRun) {
+      let kubeletDir: string | undefined;
+      try {
+        kubeletDir = await evalSymlinks(d.host, KUBELET_DIR);
+      } catch (e) {
+        d.out.warn(`[reset] Skipping unmount of directories in ${JSON.stringify(KUBELET_DIR)}: ${errorMessage(e)}`);
+      }
+      if (kubeletDir !== undefined) {
+        d.out.println(`[reset] Unmounting mounted directories in ${JSON.stringify(KUBELET_DIR)}`);
+        await unmountKubeletDirectory(d, kubeletDir, d.reset.unmountFlags);
+        dirs.push(kubeletDir);
+      }
+    } else {
+      d.out.println(`[dryrun] Would unmount mounted directories in ${JSON.stringify(KUBELET_DIR)}`);
+    }
+
+    if (!d.dryRun) {
+      d.out.v(1, '[reset] Removing Kubernetes-managed containers');
+      try {
+        await removeContainers(d);
+      } catch (e) {
+        d.out.warn(`[reset] Failed to remove containers: ${errorMessage(e)}`);
+      }
+    } else {
+      d.out.println('[dryrun] Would remove Kubernetes-managed containers');
+    }
+
+    if (d.certificatesDir !== DEFAULT_CERTIFICATES_DIR) {
+      d.out.warn(`[reset] WARNING: Cleaning a non-default certificates directory: ${JSON.stringify(d.certificatesDir)}`);
+    }
+    dirs.push(d.certificatesDir);
+    if (d.cleanupTmpDir) dirs.push(TMP_DIR);
+    await resetConfigDir(d, dirs);
+
+    if (d.clusterState?.cluster.featureGates?.['RootlessControlPlane']) {
+      if (d.dryRun) d.out.println('[dryrun] Would remove users and groups created for rootless control-plane');
+      else d.out.warn('[reset] Removing the users and groups of a rootless control plane is not supported by tskubeadm; remove the kubeadm-* users and groups manually');
+    }
+  },
+};
