@@ -12,7 +12,7 @@ for hd in "$LAB_STATE"/hosts/h*; do
   log "host $(host_name "$n"): removed"
 done
 # leftover cgroups of hosts whose state dir is already gone
-for h in $(CG_HIERARCHIES); do
+for h in $(CG_ALL); do
   for d in "$h"/tsklab-h*; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done
 done
 ip link del "$LAB_BRIDGE" 2>/dev/null && log "bridge $LAB_BRIDGE removed"

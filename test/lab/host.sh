@@ -7,6 +7,8 @@
 # by down.sh) and empty mount points created for the bind mounts (removed by down.sh).
 
 CG_HIERARCHIES() { local d; for d in /sys/fs/cgroup/*; do [ "$(stat -fc %T "$d")" = cgroupfs ] && echo "$d"; done; }
+# every cgroup mount, including the (controller-less) cgroup2 one runc also uses in hybrid mode
+CG_ALL() { local d; for d in /sys/fs/cgroup/*; do case $(stat -fc %T "$d") in cgroupfs|cgroup2fs) echo "$d";; esac; done; }
 # mount points that must exist on the real file system for the host's bind mounts
 HOST_MOUNTPOINTS="/var/lib/kubelet /var/lib/etcd /var/lib/containerd /var/lib/cni /var/log/pods /var/log/containers /usr/lib/modules"
 KUBELET_SYSCTLS="kernel.panic kernel.panic_on_oops vm.overcommit_memory vm.panic_on_oom kernel.keys.root_maxkeys kernel.keys.root_maxbytes net.netfilter.nf_conntrack_max"
@@ -119,7 +121,7 @@ host_destroy() {
     [ -z "$(host_pids "$n")" ] && break
     for p in $(host_pids "$n"); do kill -KILL "$p" 2>/dev/null || true; done; sleep 0.5
   done
-  for h in $(CG_HIERARCHIES); do
+  for h in $(CG_ALL); do
     [ -d "$h$cg" ] && find "$h$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
   ip link del "$name" 2>/dev/null || true

@@ -11,6 +11,10 @@ set -uo pipefail
 . /run/tsklab/host.env
 RUN=/run/tsklab/kubelet
 echo $$ > "$RUN/supervisor.pid"
+# like a systemd unit: run in the host's own cgroup (lab:down finds and stops everything there)
+for h in /sys/fs/cgroup/*; do
+  [ -f "$h$TSKLAB_CGROUP/system/cgroup.procs" ] && echo $$ > "$h$TSKLAB_CGROUP/system/cgroup.procs"
+done
 RESTART_SEC=${TSKLAB_RESTART_SEC:-2}
 
 # read_env FILE: KEY=VALUE lines the way systemd's EnvironmentFile= does (comments, optional quotes)
