@@ -49,8 +49,15 @@ async function computePlan(d: InitData, selected: ReadonlySet<string>): Promise<
   try {
     caPem = await d.host.readFile(caCrtPath);
   } catch (e) {
-    throw new TskError(`couldn't create a kubeconfig; the CA files couldn't be loaded: ${(e as Error).message}`, 1, {
-      hint: 'run "tskubeadm init phase certs ca" first',
+    // kubeadm's text: Go's os.Open error for the certificate file
+    const code = ((e as Error).cause as NodeJS.ErrnoException | undefined)?.code ?? (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'ENOTDIR' ? 'not a directory' : undefined;
+    const detail = why
+      ? `failed to load certificate: couldn't load the certificate file ${caCrtPath}: open ${caCrtPath}: ${why}`
+      : (e as Error).message;
+    throw new TskError(`couldn't create a kubeconfig; the CA files couldn't be loaded: ${detail}`, 1, {
+      cause: e,
+      hint: code === 'ENOENT' ? `${caCrtPath} does not exist: run "tskubeadm init phase certs ca" first` : `${caCrtPath} cannot be read`,
     });
   }
   const { specs, warnings } = kubeconfigSpecs(d.cfg);
