@@ -74,7 +74,7 @@ Example:
   if (lazy.init) lazy.init.addInitCommand(program, ctx);
   else program.command('init').description(INIT_DESCRIPTION);
   if (lazy.reset) lazy.reset.addResetCommand(program, ctx);
-  else program.command('reset').description("Performs a best effort revert of changes made to this host by 'kubeadm init' or 'kubeadm join'");
+  else program.command('reset').description('Undo, as far as it can, what init or join did to this host');
   addConfigCommand(program, ctx);
   addVersionCommand(program, ctx);
   addCompletionCommand(program, ctx);

@@ -13,7 +13,7 @@ import { ADMIN_KUBECONFIG, type ClusterState, type ResetData } from '../phases/r
 import type { Output } from '../output.js';
 import type { KubeClient } from '../kube/base.js';
 
-export const RESET_DESCRIPTION = "Performs a best effort revert of changes made to this host by 'kubeadm init' or 'kubeadm join'";
+export const RESET_DESCRIPTION = 'Undo, as far as it can, what init or join did to this host';
 
 export const RESET_FLAGS: readonly FlagName[] = [
   'cert-dir',
