@@ -6,7 +6,8 @@ import { missingKeyMessage, parsePrivateKeyPem, parsePublicKeyPem, type PrivateK
 import { missingCertMessage, parseCertificatesPem, type LoadedCert } from './load.js';
 import { CERT_SPECS, certFile, keyFile, type AltNames, type CAName, type CertSpec } from './specs.js';
 
-const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+// Go's time.RFC3339, as crypto/x509 prints it: whole seconds
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** Go's default time.Time formatting for a UTC time ("2026-03-01 11:55:00 +0000 UTC"). */
 const goTime = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
 
