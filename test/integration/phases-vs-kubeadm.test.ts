@@ -492,3 +492,54 @@ describe('failures, tskubeadm vs kubeadm: same exit code, same error line, same 
     });
   }
 });
+
+describe('one `init` process for the file phases, tskubeadm vs kubeadm (patches, IPv6; ECDSA-P256)', () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-vs-init-'));
+  roots.push(base);
+  const upRoot = path.join(base, 'up');
+  const tkRoot = path.join(base, 'tk');
+  const keep = ['certs', 'kubeconfig', 'etcd', 'control-plane', 'kubelet-start'];
+  // kubeadm v1.37.2's top-level init phases
+  const skip = [
+    'preflight',
+    'wait-control-plane',
+    'upload-config',
+    'upload-certs',
+    'mark-control-plane',
+    'bootstrap-token',
+    'kubelet-finalize',
+    'addon',
+    'show-join-command',
+  ];
+  let up: ToolRun;
+  let tk: ToolRun;
+
+  beforeAll(async () => {
+    const cfg = CASES[1]!.config.replace('kubernetesVersion: v1.37.2', 'kubernetesVersion: v1.37.2\nencryptionAlgorithm: ECDSA-P256');
+    for (const [root, patchDir] of [
+      [upRoot, '/patches'],
+      [tkRoot, path.join(tkRoot, 'patches')],
+    ] as const) {
+      fs.mkdirSync(path.join(root, 'patches'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'cfg.yaml'), cfg.replace('PATCHES', patchDir));
+      for (const f of fs.readdirSync(goldenPatches)) fs.copyFileSync(path.join(goldenPatches, f), path.join(root, 'patches', f));
+      fs.copyFileSync(goldenKubeletPatch, path.join(root, 'patches', path.basename(goldenKubeletPatch)));
+    }
+    up = await upstream(upRoot, ['init', '--config', '/cfg.yaml', '--skip-phases', skip.join(',')]);
+    tk = await ours(tkRoot, ['init', '--config', path.join(tkRoot, 'cfg.yaml'), '--skip-phases', skip.join(',')]);
+  });
+
+  it('both succeed and print the same lines (patches read once, where kubeadm reads them)', () => {
+    expect(up.code, up.stderr).toBe(0);
+    expect(tk.code, tk.stderr).toBe(0);
+    expect(keep.every((p) => !skip.includes(p))).toBe(true);
+    expect(tk.stdout.replaceAll(`"${path.join(tkRoot, 'patches')}"`, '"/patches"')).toBe(up.stdout);
+  });
+
+  it('the same tree, manifests and kubelet files', () => {
+    expect(tree(tkRoot)).toEqual(tree(upRoot));
+    for (const f of files(upRoot).filter((x) => x.startsWith('etc/kubernetes/manifests/') || x.startsWith('var/lib/kubelet/'))) {
+      expect(fs.readFileSync(path.join(tkRoot, f), 'utf8'), f).toBe(fs.readFileSync(path.join(upRoot, f), 'utf8'));
+    }
+  });
+});
