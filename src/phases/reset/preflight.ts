@@ -21,6 +21,8 @@ export function readLine(stream: NodeJS.ReadableStream | undefined): Promise<str
       stream.off('close', onEnd);
       stream.off('error', onError);
       stream.pause();
+      // a pipe or terminal left open by the caller must not keep the process alive once answered
+      (stream as { unref?: () => void }).unref?.();
       resolve(line.replace(/\r$/, ''));
     };
     const onData = (chunk: Buffer | string) => {
