@@ -35,19 +35,17 @@ export function addConfigCommand(program: Command, ctx: CliContext): void {
   ] as const;
   for (const [name, what, fn] of kinds) {
     const c = print.command(name).description(`Print the default ${what}`);
-    if (name !== 'reset-defaults') {
+    if (fn === 'printInitDefaults') {
+      // kubeadm offers --component-configs on init-defaults only; join/reset-defaults reject it as unknown
       c.option(
         '--component-configs <kinds>',
-        'also print the defaults of these component configs (KubeletConfiguration, KubeProxyConfiguration), comma-separated',
+        'comma-separated component configs whose defaults follow the kubeadm documents (KubeletConfiguration, KubeProxyConfiguration); may be repeated',
+        (v: string, prev: string[] | undefined) => [...(prev ?? []), ...(v === '' ? [] : v.split(','))],
       );
     }
-    c.action(async (opts: { componentConfigs?: string }) => {
+    c.action(async (opts: { componentConfigs?: string[] }) => {
       const mod = await import('../config/index.js');
-      const comps = (opts.componentConfigs ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const text = (mod[fn] as (o?: { componentConfigs?: string[] }) => string)({ componentConfigs: comps });
+      const text = fn === 'printInitDefaults' ? mod.printInitDefaults({ componentConfigs: opts.componentConfigs ?? [] }) : mod[fn]();
       ctx.streams.stdout.write(text);
     });
   }

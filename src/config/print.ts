@@ -22,25 +22,44 @@ import {
   upgradeConfigurationJSON,
 } from './marshal.js';
 import { locatorFor, readConfig } from './read.js';
+import type { ClusterConfiguration, InitConfiguration } from './types.js';
+import { defaultKubeletConfiguration, kubeletConfigurationYaml } from '../manifests/kubelet.js';
+import { kubeProxyConfiguration, marshalKubeProxyConfiguration } from '../addons/kubeproxy.js';
 import { newContext, validateInitConfiguration, validateJoinConfiguration, validateResetConfiguration } from './validate.js';
 
 export interface PrintOptions {
-  /** component config kinds to append (KubeletConfiguration, KubeProxyConfiguration) */
+  /**
+   * component config kinds to append after the kubeadm documents, in the order given (repeats print
+   * again): KubeletConfiguration, KubeProxyConfiguration. Only init-defaults takes them, as in kubeadm.
+   */
   componentConfigs?: string[];
   /** the host name (print join-defaults puts it in nodeRegistration.name, as kubeadm does) */
   hostname?: string;
 }
 
-function rejectComponentConfigs(opts?: PrintOptions): void {
-  const list = (opts?.componentConfigs ?? []).filter(Boolean);
-  for (const k of list) {
-    if (k !== C.KUBELET_KIND && k !== C.KUBEPROXY_KIND) {
-      throw new TskError(`unknown component config kind "${k}"; valid kinds are: ${C.KUBELET_KIND}, ${C.KUBEPROXY_KIND}`, 3);
+/** The kinds `--component-configs` accepts, sorted as kubeadm lists them in its error. */
+export const COMPONENT_CONFIG_KINDS: readonly string[] = [C.KUBEPROXY_KIND, C.KUBELET_KIND];
+
+/** Every kind must be known before anything is printed (kubeadm maps them all first). */
+function checkComponentConfigKinds(kinds: readonly string[]): void {
+  for (const k of kinds) {
+    if (!COMPONENT_CONFIG_KINDS.includes(k)) {
+      throw new TskError(
+        `--component-configs needs to contain some of [${COMPONENT_CONFIG_KINDS.join(' ')}]; unknown component config kind ${JSON.stringify(k)}`,
+        3,
+      );
     }
   }
-  if (list.length > 0) {
-    throw new TskError('printing component config defaults (--component-configs) is not supported by tskubeadm yet', 1);
-  }
+}
+
+/**
+ * The defaulted component config of one kind for kubeadm's static init defaults: the zero-valued Go
+ * struct plus kubeadm's own defaults, derived from the default ClusterConfiguration and the
+ * placeholder API endpoint (what `DefaultedStaticInitConfiguration` holds).
+ */
+function componentConfigDefaults(kind: string, init: InitConfiguration, cluster: ClusterConfiguration): string {
+  if (kind === C.KUBELET_KIND) return kubeletConfigurationYaml(defaultKubeletConfiguration(cluster).config);
+  return marshalKubeProxyConfiguration(kubeProxyConfiguration(cluster, init.localAPIEndpoint).config) + '\n';
 }
 
 /** "1.37.0": kubeadm's CurrentKubernetesVersion as printed by init-defaults. */
@@ -50,20 +69,22 @@ function currentKubernetesVersion(): string {
 }
 
 /** `kubeadm config print init-defaults`: static defaults with placeholder values. */
-export function printInitDefaults(opts?: PrintOptions): string {
-  rejectComponentConfigs(opts);
+export function printInitDefaults(opts?: Pick<PrintOptions, 'componentConfigs'>): string {
+  const kinds = opts?.componentConfigs ?? [];
+  checkComponentConfigKinds(kinds);
   const init = defaultInitConfiguration({
     localAPIEndpoint: { advertiseAddress: C.PLACEHOLDER_ADVERTISE_ADDRESS },
     bootstrapTokens: [{ token: C.PLACEHOLDER_TOKEN }],
     nodeRegistration: { criSocket: C.DEFAULT_CRI_SOCKET, name: C.PLACEHOLDER_NODE_NAME },
   });
   const cluster = defaultClusterConfiguration({ kubernetesVersion: currentKubernetesVersion() });
-  return marshalObject(initConfigurationJSON(init)) + '---\n' + marshalObject(clusterConfigurationJSON(cluster));
+  const docs = [marshalObject(initConfigurationJSON(init)) + '---\n' + marshalObject(clusterConfigurationJSON(cluster))];
+  for (const k of kinds) docs.push(componentConfigDefaults(k, init, cluster));
+  return docs.join('---\n');
 }
 
 /** `kubeadm config print join-defaults`: placeholder discovery; the node name is this host's name. */
-export function printJoinDefaults(opts?: PrintOptions): string {
-  rejectComponentConfigs(opts);
+export function printJoinDefaults(opts?: Pick<PrintOptions, 'hostname'>): string {
   const join = defaultJoinConfiguration({
     discovery: {
       bootstrapToken: {
@@ -79,8 +100,7 @@ export function printJoinDefaults(opts?: PrintOptions): string {
 }
 
 /** `kubeadm config print reset-defaults`. */
-export function printResetDefaults(opts?: PrintOptions): string {
-  rejectComponentConfigs(opts);
+export function printResetDefaults(): string {
   const reset = defaultResetConfiguration({});
   reset.criSocket = C.DEFAULT_CRI_SOCKET;
   return marshalObject(resetConfigurationJSON(reset));

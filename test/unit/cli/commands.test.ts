@@ -151,6 +151,49 @@ describe('config print / validate / migrate', () => {
     expect(kinds(p.stdout)).toEqual(kinds(upstream(['config', 'print', 'init-defaults']).stdout));
   });
 
+  for (const args of [
+    ['--component-configs', 'KubeletConfiguration,KubeProxyConfiguration'],
+    ['--component-configs', 'KubeProxyConfiguration'],
+    ['--component-configs', 'KubeletConfiguration', '--component-configs', 'KubeProxyConfiguration,KubeletConfiguration'],
+    ['--component-configs='],
+  ]) {
+    it(`print init-defaults ${args.join(' ')} is byte for byte what upstream prints`, async () => {
+      const argv = ['config', 'print', 'init-defaults', ...args];
+      const u = upstream(argv);
+      expect(u.code, u.stderr).toBe(0);
+      const p = await cli(argv);
+      expect(p.code, p.stderr).toBe(0);
+      expect(p.stdout).toBe(u.stdout);
+    });
+  }
+
+  it('an unknown --component-configs kind fails like upstream, before printing anything', async () => {
+    const argv = ['config', 'print', 'init-defaults', '--component-configs', 'KubeletConfiguration,Nope'];
+    const u = upstream(argv);
+    expect(u.code).not.toBe(0);
+    expect(u.stdout).toBe('');
+    const p = await cli(argv);
+    expect(p.code).toBe(3);
+    expect(p.stdout).toBe('');
+    // upstream's sentence, then the offending kind (which upstream leaves out)
+    const theirs = /--component-configs needs to contain some of \[[^\]]*\]/.exec(u.stderr)![0];
+    expect(p.stderr).toContain(theirs);
+    expect(p.stderr).toContain('"Nope"');
+  });
+
+  for (const kind of ['join-defaults', 'reset-defaults']) {
+    it(`print ${kind} has no --component-configs flag, as upstream`, async () => {
+      const argv = ['config', 'print', kind, '--component-configs', 'KubeletConfiguration'];
+      const u = upstream(argv);
+      expect(u.code).not.toBe(0);
+      expect(u.stderr).toContain('unknown flag: --component-configs');
+      const p = await cli(argv);
+      expect(p.code).toBe(3);
+      expect(p.stdout).toBe('');
+      expect(p.stderr).toContain('--component-configs');
+    });
+  }
+
   const V1BETA3 = `apiVersion: kubeadm.k8s.io/v1beta3
 kind: InitConfiguration
 bootstrapTokens:

@@ -10,6 +10,7 @@ import {
   printJoinDefaults,
   printResetDefaults,
 } from '../../../src/config/index.js';
+import { TskError } from '../../../src/errors.js';
 
 const fixture = (n: string) => readFileSync(new URL(`./fixtures/${n}`, import.meta.url), 'utf8');
 const dynamic = {
@@ -32,9 +33,30 @@ describe('printing matches upstream kubeadm v1.37.2 byte for byte', () => {
     const r = migrateConfig(fixture('migrate-input.yaml'), 'migrate-input.yaml', { hostname: () => 'unused', defaultAddress: '9.9.9.9' });
     expect(r.text).toBe(fixture('kubeadm-migrate-output.yaml'));
   });
-  test('component config printing is refused clearly rather than printing something wrong', () => {
-    expect(() => printInitDefaults({ componentConfigs: ['KubeletConfiguration'] })).toThrow(/not supported/);
-    expect(() => printInitDefaults({ componentConfigs: ['Nope'] })).toThrow(/unknown component config kind/);
+  test.each([
+    [['KubeletConfiguration', 'KubeProxyConfiguration'], 'kubeadm-print-init-defaults-kubelet-kubeproxy.yaml'],
+    [['KubeProxyConfiguration', 'KubeletConfiguration'], 'kubeadm-print-init-defaults-kubeproxy-kubelet.yaml'],
+    [['KubeletConfiguration'], 'kubeadm-print-init-defaults-kubelet.yaml'],
+    [['KubeProxyConfiguration'], 'kubeadm-print-init-defaults-kubeproxy.yaml'],
+  ])('print init-defaults --component-configs %j', (kinds, file) => {
+    expect(printInitDefaults({ componentConfigs: kinds })).toBe(fixture(file));
+  });
+  test('an empty --component-configs list prints the kubeadm documents only', () => {
+    expect(printInitDefaults({ componentConfigs: [] })).toBe(fixture('kubeadm-print-init-defaults.yaml'));
+  });
+  test('an unknown component config kind is an exit-3 error naming it, and nothing is printed for the known ones', () => {
+    for (const kinds of [['Nope'], ['KubeletConfiguration', 'Nope'], ['kubeletconfiguration']]) {
+      let err: unknown;
+      try {
+        printInitDefaults({ componentConfigs: kinds });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(TskError);
+      expect((err as TskError).exitCode).toBe(3);
+      expect((err as TskError).message).toContain('--component-configs needs to contain some of [KubeProxyConfiguration KubeletConfiguration]');
+      expect((err as TskError).message).toContain(JSON.stringify(kinds[kinds.length - 1]));
+    }
   });
 });
 
