@@ -1,0 +1,176 @@
+// End to end on lab host 1: `tskubeadm init` brings up a working cluster; upstream kubeadm reads what
+// it made; upstream `kubeadm init` with the same configuration gives the same objects and files;
+// `tskubeadm reset --force` leaves the host ready for either tool's init. Needs root and the lab.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MIN,
+  applyJson,
+  clusterSnapshot,
+  eventually,
+  hostFilesSnapshot,
+  kubeadm,
+  kubectl,
+  lab,
+  labConfig,
+  networkAndReady,
+  onHost,
+  onHostResult,
+  removeCniConfig,
+  sh,
+  tskubeadm,
+} from './helpers/lab.js';
+import { join } from 'node:path';
+
+const INIT_ARGS = ['init', '--config', labConfig, '--ignore-preflight-errors=SystemVerification'];
+
+async function tskReset(): Promise<void> {
+  const r = await onHostResult([tskubeadm, 'reset', '--force'], 5 * MIN);
+  if (r.code !== 0) throw new Error(`tskubeadm reset failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  await removeCniConfig();
+}
+
+function diffMaps<V>(a: Map<string, V>, b: Map<string, V>): string[] {
+  const problems: string[] = [];
+  for (const k of new Set([...a.keys(), ...b.keys()])) {
+    if (!a.has(k)) problems.push(`only after kubeadm init: ${k}`);
+    else if (!b.has(k)) problems.push(`only after tskubeadm init: ${k}`);
+    else if (JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k))) {
+      problems.push(`differs: ${k}\n  tskubeadm: ${JSON.stringify(a.get(k))}\n  kubeadm:   ${JSON.stringify(b.get(k))}`);
+    }
+  }
+  return problems;
+}
+
+describe('lab: tskubeadm init on lab host 1', () => {
+  let tskObjects: Map<string, Record<string, unknown>>;
+  let tskFiles: Map<string, { mode: string; content: string }>;
+
+  beforeAll(async () => {
+    await sh('bash', [join(lab, 'up.sh')], 5 * MIN);
+    const leftover = await onHost(['sh', '-c', 'ls /etc/kubernetes/manifests 2>/dev/null | wc -l']);
+    if (leftover.trim() !== '0') await tskReset();
+  }, 10 * MIN);
+
+  afterAll(async () => {
+    if (process.env.TSK_LAB_KEEP_CLUSTER !== '1') await tskReset().catch(() => undefined);
+  }, 5 * MIN);
+
+  it('tskubeadm init succeeds and prints the join command', async () => {
+    const t = Date.now();
+    const r = await onHostResult([tskubeadm, ...INIT_ARGS], 10 * MIN);
+    console.log(`tskubeadm init took ${Date.now() - t} ms`);
+    expect(r.stderr + r.stdout).toContain('Your Kubernetes control-plane has initialized successfully');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/kubeadm join 10\.231\.0\.11:6443 --token [a-z0-9]{6}\.[a-z0-9]{16} \\\n\t--discovery-token-ca-cert-hash sha256:[0-9a-f]{64}/);
+    expect(r.stdout).toContain('[kubelet-finalize] Updating "/etc/kubernetes/kubelet.conf" to point to a rotatable kubelet client certificate and key');
+  }, 12 * MIN);
+
+  it('the node turns Ready with the pod network, CoreDNS Ready, kube-proxy Running, /readyz ok', async () => {
+    await networkAndReady();
+    const nodes = await kubectl('get', 'nodes', '-o', 'wide');
+    console.log(nodes);
+    expect(nodes).toMatch(/tsklab-h1\s+Ready\s+control-plane/);
+    expect((await onHost(['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', 'get', '--raw', '/readyz'])).trim()).toBe('ok');
+    const kubeletConf = await onHost(['cat', '/etc/kubernetes/kubelet.conf']);
+    expect(kubeletConf).toContain('client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem');
+  }, 8 * MIN);
+
+  it('a test pod runs and resolves kubernetes.default through CoreDNS', async () => {
+    const script = [
+      'for i in $(seq 1 30); do',
+      '  out=$(ping -c1 -W1 kubernetes.default 2>&1)',
+      '  if echo "$out" | grep -q "(10.96.0.1)"; then echo "$out" | head -1; nslookup kubernetes.default.svc.cluster.local; exit 0; fi',
+      '  sleep 2',
+      'done',
+      'exit 1',
+    ].join('\n');
+    await applyJson({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'tsk-dns-check', namespace: 'default' },
+      spec: {
+        restartPolicy: 'Never',
+        tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+        containers: [{ name: 'check', image: 'tsklab.local/busybox:1', imagePullPolicy: 'Never', command: ['sh', '-c', script] }],
+      },
+    });
+    const phase = await eventually(
+      'tsk-dns-check to finish',
+      async () => {
+        const p = await kubectl('get', 'pod', 'tsk-dns-check', '-o', 'jsonpath={.status.phase}');
+        return p === 'Succeeded' || p === 'Failed' ? p : undefined;
+      },
+      3 * MIN,
+    );
+    const logs = await kubectl('logs', 'tsk-dns-check');
+    expect(phase).toBe('Succeeded');
+    expect(logs).toContain('PING kubernetes.default (10.96.0.1)');
+    expect(logs).toMatch(/Server:\s+10\.96\.0\.10/);
+    await kubectl('delete', 'pod', 'tsk-dns-check', '--wait=true');
+  }, 5 * MIN);
+
+  it('the controller-manager signed cluster-info for the bootstrap token', async () => {
+    const id = (await kubectl('-n', 'kube-system', 'get', 'secrets', '--field-selector', 'type=bootstrap.kubernetes.io/token', '-o', 'jsonpath={.items[0].data.token-id}')).trim();
+    const tokenId = Buffer.from(id, 'base64').toString();
+    expect(tokenId).toMatch(/^[a-z0-9]{6}$/);
+    const keys = await eventually(
+      'jws-kubeconfig key',
+      async () => {
+        const k = await kubectl('-n', 'kube-public', 'get', 'configmap', 'cluster-info', '-o', 'jsonpath={.data}');
+        return k.includes(`jws-kubeconfig-${tokenId}`) ? k : undefined;
+      },
+      MIN,
+    );
+    expect(keys).toContain(`jws-kubeconfig-${tokenId}`);
+  }, 2 * MIN);
+
+  it('upstream kubeadm reads what tskubeadm made', async () => {
+    const tokens = await onHost([kubeadm, 'token', 'list']);
+    expect(tokens).toMatch(/^TOKEN\s+TTL\s+EXPIRES\s+USAGES\s+DESCRIPTION\s+EXTRA GROUPS/m);
+    expect(tokens).toMatch(/[a-z0-9]{6}\.[a-z0-9]{16}\s+23h/);
+    const certs = await onHost([kubeadm, 'certs', 'check-expiration']);
+    expect(certs).toContain('[check-expiration] Reading configuration from the "kubeadm-config" ConfigMap');
+    for (const c of ['admin.conf', 'apiserver', 'apiserver-etcd-client', 'etcd-server', 'front-proxy-client', 'scheduler.conf', 'super-admin.conf']) {
+      expect(certs).toMatch(new RegExp(`^${c.replace('.', '\\.')}\\s+\\w{3} \\d\\d, \\d{4}`, 'm'));
+    }
+    const plan = await onHostResult([kubeadm, 'upgrade', 'plan', 'v1.37.2', '--ignore-preflight-errors=all'], 5 * MIN);
+    expect(plan.stdout + plan.stderr).toContain('[upgrade/config] Reading configuration from the "kubeadm-config" ConfigMap');
+    expect(plan.stdout).toMatch(/kube-apiserver\s+v1\.37\.2\s+v1\.37\.2/);
+    expect(plan.code).toBe(0);
+  }, 6 * MIN);
+
+  it('snapshot of the tskubeadm cluster', async () => {
+    tskObjects = await clusterSnapshot();
+    tskFiles = await hostFilesSnapshot();
+    expect(tskObjects.size).toBeGreaterThan(30);
+    expect(tskFiles.has('/etc/kubernetes/manifests/kube-apiserver.yaml')).toBe(true);
+  }, 3 * MIN);
+
+  it('tskubeadm reset --force, then upstream kubeadm init gives the same objects and files', async () => {
+    await tskReset();
+    expect((await onHost(['sh', '-c', 'ls -A /etc/kubernetes/manifests /var/lib/etcd 2>/dev/null | grep -v : | grep -c . || true'])).trim()).toBe('0');
+    const t = Date.now();
+    const up = await onHostResult([kubeadm, ...INIT_ARGS], 10 * MIN);
+    console.log(`kubeadm init took ${Date.now() - t} ms`);
+    expect(up.code).toBe(0);
+    await networkAndReady();
+    const upObjects = await clusterSnapshot();
+    const upFiles = await hostFilesSnapshot();
+    const objectDiffs = diffMaps(tskObjects, upObjects);
+    const fileDiffs = diffMaps(tskFiles, upFiles);
+    if (objectDiffs.length || fileDiffs.length) console.log([...objectDiffs, ...fileDiffs].join('\n'));
+    expect(objectDiffs).toEqual([]);
+    expect(fileDiffs).toEqual([]);
+  }, 15 * MIN);
+
+  it('after upstream kubeadm reset, tskubeadm init succeeds again; after tskubeadm reset too', async () => {
+    await onHost([kubeadm, 'reset', '-f'], 5 * MIN);
+    await removeCniConfig();
+    const again = await onHostResult([tskubeadm, ...INIT_ARGS], 10 * MIN);
+    expect(again.code).toBe(0);
+    await tskReset();
+    const third = await onHostResult([tskubeadm, ...INIT_ARGS], 10 * MIN);
+    expect(third.code).toBe(0);
+    expect((await onHost(['kubectl', 'get', '--raw', '/readyz'])).trim()).toBe('ok');
+  }, 20 * MIN);
+});
