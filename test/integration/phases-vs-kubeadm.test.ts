@@ -193,6 +193,14 @@ async function ours(root: string, args: string[], env: NodeJS.ProcessEnv = {}): 
   return { code, stdout, stderr };
 }
 
+/** stderr lines without klog's "W1122 19:37:12.760848    5225 file.go:56] " header */
+function klogLines(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/^([WIE])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [^\]]+\] /, '$1 '));
+}
+
 /** Files and directories under root (relative paths), with type and permission bits; inputs excluded. */
 function tree(root: string): string[] {
   const out: string[] = [];
@@ -303,6 +311,10 @@ for (const c of CASES) {
       for (let i = 0; i < PHASES.length; i++) {
         expect(printed.tk[i]!.stdout.replaceAll(`"${tkPatches}"`, '"/patches"'), PHASES[i]!.join(' ')).toBe(printed.up[i]!.stdout);
       }
+    });
+
+    it('prints the same warnings on stderr, phase by phase (klog headers removed)', () => {
+      for (let i = 0; i < PHASES.length; i++) expect(klogLines(printed.tk[i]!.stderr), PHASES[i]!.join(' ')).toEqual(klogLines(printed.up[i]!.stderr));
     });
 
     it('writes the same files and directories with the same modes', () => {

@@ -34,6 +34,8 @@ interface PlannedFile {
 }
 
 const plans = new WeakMap<InitData, Promise<Map<KubeconfigFile, PlannedFile>>>();
+/** warnings about the control-plane endpoint; kubeadm prints them once per file that uses it */
+const endpointWarnings = new WeakMap<InitData, string[]>();
 
 async function computePlan(d: InitData, selected: ReadonlySet<string>): Promise<Map<KubeconfigFile, PlannedFile>> {
   const { kubeconfigSpecs, renderKubeconfig, checkExistingKubeconfig } = await import('../../kubeconfig/kubeconfig.js');
@@ -61,7 +63,7 @@ async function computePlan(d: InitData, selected: ReadonlySet<string>): Promise<
     });
   }
   const { specs, warnings } = kubeconfigSpecs(d.cfg);
-  for (const w of warnings) d.out.warn(w);
+  endpointWarnings.set(d, warnings);
 
   // check every existing file first; collect every problem before writing anything
   const problems: string[] = [];
@@ -149,6 +151,8 @@ function filePhase(s: ClientCertSpec): Phase<InitData> {
         return;
       }
       const plan = (await planFor(d, ctx)).get(s.file)!;
+      // kubeadm works the endpoint out again for every file (kubelet.conf uses the local endpoint)
+      if (s.file !== 'kubelet.conf') for (const w of endpointWarnings.get(d) ?? []) d.out.warn(w);
       if (plan.text === undefined) {
         d.out.print('kubeconfig', `Using existing kubeconfig file: "${plan.readPath}"`);
         return;

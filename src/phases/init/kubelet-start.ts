@@ -64,9 +64,16 @@ export const kubeletStartPhase: Phase<InitData> = {
     const flagsEnv = k.renderKubeletFlagsEnv({ nodeRegistration: nodeReg, hostname, registerTaintsUsingFlags: false });
     const instance = k.renderInstanceConfig(nodeReg.criSocket);
     const { config } = await kubeletComponentConfig(d.cfg, d.out);
-    const { detectInitSystem } = await import('../../host/initsystem.js');
+    const { detectInitSystem, NO_INIT_SYSTEM_MESSAGE } = await import('../../host/initsystem.js');
     const init = await detectInitSystem(d.host);
-    const resolvedActive = init ? await init.serviceIsActive('systemd-resolved').catch(() => false) : false;
+    // kubeadm warns (and carries on) when it cannot tell whether systemd-resolved runs
+    const cannotTell = (why: string) => {
+      d.out.warn(`cannot determine if systemd-resolved is active: ${why}`);
+      return false;
+    };
+    const resolvedActive = init
+      ? await init.serviceIsActive('systemd-resolved').catch((e: unknown) => cannotTell(e instanceof Error ? e.message : String(e)))
+      : cannotTell(NO_INIT_SYSTEM_MESSAGE);
     // kubeadm reads the patches directory only when it writes config.yaml: hold its lines until then
     const readingLines: string[] = [];
     const patches = await patchManagerFor(d, (l) => readingLines.push(l));

@@ -31,6 +31,14 @@ export function phase(root: string, cfg: string, phaseWords: string[], extra: st
   return tsk(['init', 'phase', ...phaseWords, '--rootfs', root, '--config', cfg, ...extra]);
 }
 
+/** stderr lines with klog's "W1122 19:37:12.760848    5225 file.go:56] " header removed (any other line kept as is). */
+export function warningsOf(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/^[WIE]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [^\]]+\] /, ''));
+}
+
 export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificate, loadSigner } from '../../../src/pki/certs.js';
 import { parsePrivateKeyPem } from '../../../src/pki/keys.js';
-import { contents, initConfig, openssl, phase, snapshot, tmpDir, tsk, writeTmp, type Entry } from './helpers.js';
+import { contents, initConfig, openssl, phase, snapshot, tmpDir, tsk, warningsOf, writeTmp, type Entry } from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -34,7 +34,8 @@ describe('a second run of every file phase', () => {
     await new Promise((r) => setTimeout(r, 20));
     for (const p of FILE_PHASES) {
       const r = await phase(root, cfg, p);
-      expect(r.stderr).toBe('');
+      // kubelet-start's systemd-resolved warning is kubeadm's too (no init system in the rootfs)
+      expect(warningsOf(r.stderr).filter((w) => !w.startsWith('cannot determine if systemd-resolved is active'))).toEqual([]);
       expect(r.code).toBe(0);
       second[p.join(' ')] = r.lines;
     }
