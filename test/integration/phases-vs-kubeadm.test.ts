@@ -389,6 +389,7 @@ describe('dry run, tskubeadm vs kubeadm (default-ish configuration)', () => {
     for (let i = 0; i < PHASES.length; i++) {
       expect(out.tk[i]!.code, PHASES[i]!.join(' ')).toBe(out.up[i]!.code);
       expect(out.tk[i]!.stdout, PHASES[i]!.join(' ')).toBe(out.up[i]!.stdout);
+      expect(klogLines(out.tk[i]!.stderr), PHASES[i]!.join(' ')).toEqual(klogLines(out.up[i]!.stderr));
     }
   });
 
@@ -546,6 +547,7 @@ describe('one `init` process for the file phases, tskubeadm vs kubeadm (patches,
     expect(tk.code, tk.stderr).toBe(0);
     expect(keep.every((p) => !skip.includes(p))).toBe(true);
     expect(tk.stdout.replaceAll(`"${path.join(tkRoot, 'patches')}"`, '"/patches"')).toBe(up.stdout);
+    expect(klogLines(tk.stderr)).toEqual(klogLines(up.stderr));
   });
 
   it('the same tree, manifests and kubelet files', () => {
