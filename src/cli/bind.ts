@@ -90,7 +90,8 @@ export interface WorkflowBinding<D> {
   makeData: (flags: ReadFlags, args: string[]) => Promise<D>;
   /**
    * the phases to skip given those from --skip-phases: kubeadm falls back to the config's skipPhases
-   * when the flag is empty and adds derived skips (e.g. disabled addons)
+   * when the flag is empty and adds derived skips (e.g. disabled addons). Main command only: a
+   * `phase` command runs its phase whatever the config says, as kubeadm's does
    */
   skips?: (data: D, fromFlag: string[]) => string[];
   out: () => Output;
@@ -121,7 +122,9 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
     for (const s of cliSkips) if (!known.has(s)) throw new UsageError(`invalid phase name: ${s}`, { hint: `valid phase names: ${[...known].filter((k) => !k.endsWith('/all')).join(', ')}` });
     const timings: [string, number][] = [];
     const d = await b.makeData(flags, args);
-    const skip = b.skips ? b.skips(d, cliSkips) : cliSkips;
+    // kubeadm's runner picks the phases of a `phase` command before its data (and with it the config's
+    // skipPhases and disabled addons) exists, so those skips only apply to the main command
+    const skip = only ? [] : b.skips ? b.skips(d, cliSkips) : cliSkips;
     if (!only) await b.onStart?.(d);
     await runWorkflow(b.phases, {
       ...(only ? { only } : {}),
@@ -159,7 +162,8 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
       if (p.long) c.addHelpText('after', '\n' + p.long);
       if (p.example) c.addHelpText('after', '\nExamples:\n' + p.example);
       const inherited = (p.inheritFlags ?? []).filter((f) => allFlags.includes(f) || (b.phaseOnlyFlags ?? []).includes(f));
-      addFlags(c, inherited);
+      const own = [...inherited, ...(p.localFlags ?? []).filter((f) => !inherited.includes(f))];
+      addFlags(c, own);
       if (p.phases?.length) {
         c.action(() => {
           c.outputHelp();
@@ -170,7 +174,7 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
         if (p.acceptsArgs) c.argument('[args...]');
         c.action(async (...a: unknown[]) => {
           const self = a[a.length - 1] as Command;
-          await execute([selector], self, inherited, (self.args ?? []) as string[]);
+          await execute([selector], self, own, (self.args ?? []) as string[]);
         });
       }
       commands.set(path, c);

@@ -111,6 +111,12 @@ const FLAGS = {
     default: '/etc/kubernetes',
     description: 'Directory where kubeconfig files are kept',
   },
+  // init phase addon coredns|kube-proxy only
+  'print-manifest': {
+    kind: 'bool',
+    default: false,
+    description: 'Write the add-on manifests to standard output instead of installing them in the cluster',
+  },
   // join
   'control-plane': { kind: 'bool', default: false, description: 'Make this node an additional control-plane instance' },
   'discovery-file': {

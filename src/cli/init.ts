@@ -130,6 +130,7 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
     ignorePreflightErrors: ignore,
     startTime: o.now ?? host.now(),
     externalCA,
+    printManifest: (v['print-manifest'] as boolean | undefined) === true,
   };
 }
 

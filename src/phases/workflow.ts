@@ -27,6 +27,11 @@ export interface Phase<D> {
   runAllSiblings?: boolean;
   /** flags the generated phase command takes from the command's flag set */
   inheritFlags?: readonly FlagName[];
+  /**
+   * flags only this phase's own command takes (kubeadm's LocalFlags): the main command and other
+   * phase commands do not offer them, so the phase sees their default when run by the main command
+   */
+  localFlags?: readonly FlagName[];
   /** phases (by name) that must have run before this one in the same invocation */
   dependencies?: string[];
   /** accepts positional arguments (e.g. join's API endpoint); default: none */

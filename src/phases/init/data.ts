@@ -44,4 +44,6 @@ export interface InitData {
   readonly startTime: Date;
   /** whether ca.crt exists without ca.key (decided when the data is built) */
   readonly externalCA: boolean;
+  /** `init phase addon coredns|kube-proxy --print-manifest`: print the add-on manifests, install nothing */
+  readonly printManifest: boolean;
 }

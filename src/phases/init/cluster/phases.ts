@@ -176,14 +176,21 @@ export const addonPhase: Phase<InitData> = {
   name: 'addon',
   short: 'Install required addons for passing conformance tests',
   phases: [
+    // as in kubeadm, `addon all` has no --print-manifest: only the coredns and kube-proxy commands do
     { name: 'all', short: 'Install all the addons', runAllSiblings: true, inheritFlags: [...ADDON_FLAGS, ...PROXY_FLAGS, ...DNS_FLAGS] },
     {
       name: 'coredns',
       short: 'Install the CoreDNS addon to a Kubernetes cluster',
       long: 'Install the CoreDNS addon components via the API server.\nPlease note that although the DNS server is deployed, it will not be scheduled until CNI is installed.',
       inheritFlags: [...ADDON_FLAGS, ...DNS_FLAGS],
-      runIf: (d) => !d.cfg.cluster.dns.disabled,
+      localFlags: ['print-manifest'],
       run: async (d) => {
+        if (d.printManifest) {
+          // no API client (and so no kubeconfig) is needed: kubeadm prints the default replica count
+          const { printCoreDNSManifests } = await import('../../../addons/printmanifest.js');
+          d.out.stdout.write(printCoreDNSManifests(d.cfg.cluster));
+          return;
+        }
         const { ensureCoreDNS } = await import('./addons.js');
         await ensureCoreDNS(await clusterClient(d), d.out, d.cfg.cluster);
       },
@@ -193,8 +200,19 @@ export const addonPhase: Phase<InitData> = {
       short: 'Install the kube-proxy addon to a Kubernetes cluster',
       long: 'Install the kube-proxy addon components via the API server.',
       inheritFlags: [...ADDON_FLAGS, ...PROXY_FLAGS],
-      runIf: (d) => !d.cfg.cluster.proxy.disabled,
+      localFlags: ['print-manifest'],
       run: async (d) => {
+        if (d.printManifest) {
+          const { printKubeProxyManifests } = await import('../../../addons/printmanifest.js');
+          d.out.stdout.write(
+            printKubeProxyManifests({
+              cluster: d.cfg.cluster,
+              localAPIEndpoint: d.cfg.init.localAPIEndpoint,
+              ...(d.cfg.kubeProxy ? { userConfig: d.cfg.kubeProxy } : {}),
+            }),
+          );
+          return;
+        }
         const { ensureKubeProxy } = await import('./addons.js');
         const env: Record<string, string | undefined> = {};
         for (const [k] of Object.entries(process.env)) env[k] = d.host.env(k);

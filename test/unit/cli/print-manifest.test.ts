@@ -1,0 +1,145 @@
+// `init phase addon coredns|kube-proxy --print-manifest` against the upstream kubeadm v1.37.2 binary:
+// the same configuration file given to both, standard output compared byte for byte. Upstream runs
+// without --rootfs (it then writes nothing for this command); tskubeadm runs confined to an empty
+// --rootfs that must stay unchanged. The file sits at the same path inside that rootfs as outside,
+// so the comparison holds whether the config is read inside the rootfs (as kubeadm's chroot does) or not.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTmp, cli, errorLines, snapshot, tmpDir, upstream } from './helpers.js';
+
+afterAll(cleanupTmp);
+
+const PLAIN = `apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 10.1.2.3
+nodeRegistration:
+  name: node1
+  criSocket: unix:///var/run/containerd/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+`;
+
+// IPv6 endpoint and networks, custom registries and DNS domain, a control-plane endpoint without a
+// port, and a user KubeProxyConfiguration (printed inside the kube-proxy ConfigMap)
+const CUSTOM = `apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: fd00::10
+  bindPort: 7443
+nodeRegistration:
+  name: node1
+  criSocket: unix:///var/run/containerd/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.1
+imageRepository: my.registry.example/k8s
+controlPlaneEndpoint: cp.example.net
+networking:
+  podSubnet: fd01::/64
+  serviceSubnet: fd02::/112
+  dnsDomain: corp.internal
+dns:
+  imageRepository: other.example/dns
+  imageTag: v9.9.9
+---
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: nftables
+conntrack:
+  maxPerCore: 0
+ipvs:
+  scheduler: rr
+`;
+
+// both add-ons disabled: a phase command still runs its phase (only the main command skips them)
+const DISABLED = PLAIN + 'dns:\n  disabled: true\nproxy:\n  disabled: true\n';
+
+/** A config file at <dir>/kubeadm.yaml, copied to the same path under a fresh rootfs. */
+function setup(text: string): { cfg: string; root: string } {
+  const dir = tmpDir('tsk-pm-cfg-');
+  const cfg = path.join(dir, 'kubeadm.yaml');
+  fs.writeFileSync(cfg, text);
+  const root = tmpDir('tsk-pm-root-');
+  fs.mkdirSync(path.join(root, dir), { recursive: true });
+  fs.writeFileSync(path.join(root, cfg), text);
+  return { cfg, root };
+}
+
+describe('init phase addon ... --print-manifest prints what upstream kubeadm prints', () => {
+  for (const [name, text] of [
+    ['plain IPv4', PLAIN],
+    ['IPv6 with custom settings and a KubeProxyConfiguration', CUSTOM],
+    ['both add-ons disabled', DISABLED],
+  ] as const) {
+    for (const addon of ['coredns', 'kube-proxy']) {
+      it(`${addon}, ${name}`, async () => {
+        const { cfg, root } = setup(text);
+        const argv = ['init', 'phase', 'addon', addon, '--print-manifest', '--config', cfg];
+        const u = upstream(argv);
+        expect(u.code, u.stderr).toBe(0);
+        expect(u.stdout).toMatch(/^---\n?apiVersion: /);
+        const before = snapshot(root);
+        const t = await cli([...argv, '--rootfs', root]);
+        expect(t.code, t.stderr).toBe(0);
+        expect(t.stdout).toBe(u.stdout);
+        expect(errorLines(t.stderr)).toEqual(errorLines(u.stderr));
+        expect(snapshot(root)).toEqual(before);
+      });
+    }
+  }
+
+  it('needs no kubeconfig: a missing --kubeconfig only matters without --print-manifest', async () => {
+    const { cfg, root } = setup(PLAIN);
+    const missing = path.join(tmpDir(), 'no-such-admin.conf');
+    for (const addon of ['coredns', 'kube-proxy']) {
+      const argv = ['init', 'phase', 'addon', addon, '--config', cfg, '--kubeconfig', missing];
+      const u = upstream([...argv, '--print-manifest']);
+      expect(u.code, u.stderr).toBe(0);
+      const t = await cli([...argv, '--print-manifest', '--rootfs', root]);
+      expect(t.code, t.stderr).toBe(0);
+      expect(t.stdout).toBe(u.stdout);
+
+      const u2 = upstream(argv);
+      expect(u2.code).not.toBe(0);
+      expect(u2.stderr).toContain(missing);
+      const t2 = await cli([...argv, '--rootfs', root]);
+      expect(t2.code).not.toBe(0);
+      expect(t2.stderr).toContain(missing);
+      expect(t2.stdout).toBe('');
+    }
+  });
+
+  it('--print-manifest=false installs as usual (and so needs the kubeconfig)', async () => {
+    const { cfg, root } = setup(PLAIN);
+    const missing = path.join(tmpDir(), 'no-such-admin.conf');
+    const argv = ['init', 'phase', 'addon', 'coredns', '--config', cfg, '--kubeconfig', missing, '--print-manifest=false'];
+    expect(upstream(argv).code).not.toBe(0);
+    const t = await cli([...argv, '--rootfs', root]);
+    expect(t.code).not.toBe(0);
+    expect(t.stderr).toContain(missing);
+  });
+
+  for (const argv of [
+    ['init', 'phase', 'addon', 'all', '--print-manifest'],
+    ['init', '--print-manifest'],
+  ]) {
+    it(`${argv.join(' ')} is an unknown flag, as upstream`, async () => {
+      const { cfg, root } = setup(PLAIN);
+      const u = upstream([...argv, '--config', cfg]);
+      expect(u.code).not.toBe(0);
+      expect(u.stderr).toContain('unknown flag: --print-manifest');
+      const before = snapshot(root);
+      const t = await cli([...argv, '--config', cfg, '--rootfs', root]);
+      expect(t.code).toBe(3);
+      expect(t.stdout).toBe('');
+      expect(t.stderr).toContain('--print-manifest');
+      expect(snapshot(root)).toEqual(before);
+    });
+  }
+});
