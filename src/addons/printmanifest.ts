@@ -4,6 +4,8 @@
 
 import type { APIEndpoint, ClusterConfiguration, ComponentConfig } from '../config/types.js';
 import { toGoYaml } from '../manifests/goyaml.js';
+import { applyPatchesToTarget, podMergeSchema, PatchError, type MergeSchema, type PatchManager } from '../manifests/patches.js';
+import { parseGoYaml } from '../manifests/yamlload.js';
 import { COREDNS_DEFAULT_REPLICAS, coreDNSClusterRole, coreDNSClusterRoleBinding, coreDNSImage, coreDNSServiceAccount, corefile, dnsIP } from './coredns.js';
 import {
   controlPlaneURL,
@@ -179,12 +181,39 @@ spec:
 `;
 }
 
+/** Strategic-merge keys of a Deployment or DaemonSet: its Pod template merges as a Pod does. */
+export const workloadMergeSchema: MergeSchema = (fp) =>
+  fp[0] === 'spec' && fp[1] === 'template' ? podMergeSchema(fp.slice(2)) : fp[0] === 'metadata' ? podMergeSchema(fp) : undefined;
+
+/** Patches from the config's patches directory, for the printed CoreDNS Deployment / kube-proxy DaemonSet. */
+export interface PrintPatches {
+  manager: PatchManager;
+  /** receives kubeadm's "[patches] Applied patch ..." lines (printed before the manifests) */
+  log: (line: string) => void;
+}
+
+/**
+ * A workload template as kubeadm prints it when a patches directory is set: read as YAML, patched,
+ * and marshalled again (sorted keys, no leading newline), whether or not a patch matched.
+ */
+function patchedTemplate(text: string, target: 'corednsdeployment' | 'kubeproxydaemonset', what: string, patches: PrintPatches): string {
+  let r: ReturnType<typeof applyPatchesToTarget>;
+  try {
+    r = applyPatchesToTarget(patches.manager, target, parseGoYaml(text), workloadMergeSchema);
+  } catch (e) {
+    throw new PatchError(`could not apply patches to the ${what}: ${(e as Error).message}`, { cause: e });
+  }
+  for (const l of r.log) patches.log(l);
+  return toGoYaml(r.data);
+}
+
 /** What kubeadm prints for `init phase addon coredns --print-manifest`. */
-export function printCoreDNSManifests(cluster: Pick<ClusterConfiguration, 'imageRepository' | 'dns' | 'networking'>): string {
+export function printCoreDNSManifests(cluster: Pick<ClusterConfiguration, 'imageRepository' | 'dns' | 'networking'>, patches?: PrintPatches): string {
+  const deployment = deploymentText(coreDNSImage(cluster), COREDNS_DEFAULT_REPLICAS);
   // kubeadm's static ClusterRole/ClusterRoleBinding/ServiceAccount templates happen to be in sorted
   // key order, so they print as the marshalled objects do (with the template's leading newline)
   return [
-    deploymentText(coreDNSImage(cluster), COREDNS_DEFAULT_REPLICAS),
+    patches ? patchedTemplate(deployment, 'corednsdeployment', 'CoreDNS Deployment', patches) : deployment,
     configMapText(cluster.networking.dnsDomain),
     serviceText(dnsIP(cluster.networking.serviceSubnet)),
     '\n' + toGoYaml(coreDNSClusterRole()),
@@ -300,12 +329,14 @@ export interface PrintKubeProxyInput {
 }
 
 /** What kubeadm prints for `init phase addon kube-proxy --print-manifest`. */
-export function printKubeProxyManifests(input: PrintKubeProxyInput): string {
+export function printKubeProxyManifests(input: PrintKubeProxyInput, patches?: PrintPatches): string {
   const server = controlPlaneURL(input.cluster.controlPlaneEndpoint, input.localAPIEndpoint);
   const { config } = kubeProxyConfiguration(input.cluster, input.localAPIEndpoint, input.userConfig);
   const marshalled = [kubeProxyServiceAccount(), kubeProxyClusterRoleBinding(), kubeProxyRole(), kubeProxyRoleBinding()]
     .map((o) => '---\n' + toGoYaml(o))
     .join('');
   const configConf = marshalKubeProxyConfiguration(config);
-  return marshalled + '---' + proxyConfigMapText(server, configConf) + '---' + daemonSetText(kubeProxyImage(input.cluster));
+  const daemonSet = daemonSetText(kubeProxyImage(input.cluster));
+  const ds = patches ? patchedTemplate(daemonSet, 'kubeproxydaemonset', 'kube-proxy DaemonSet', patches) : daemonSet;
+  return marshalled + '---' + proxyConfigMapText(server, configConf) + '---' + ds;
 }

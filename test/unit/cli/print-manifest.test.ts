@@ -94,6 +94,39 @@ describe('init phase addon ... --print-manifest prints what upstream kubeadm pri
     }
   }
 
+  // with a patches directory in the config kubeadm re-marshals the workload (sorted keys) after
+  // patching it, and prints its "[patches]" lines first; an empty directory still re-marshals
+  const PATCHES: Record<string, string> = {
+    'corednsdeployment+strategic.yaml':
+      'spec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: coredns\n        resources:\n          limits:\n            memory: 300Mi\n        env:\n        - name: FOO\n          value: "1"\n',
+    'kubeproxydaemonset+json.json': '[{"op":"add","path":"/spec/template/spec/priorityClassName","value":"x"}]\n',
+    'kubeproxydaemonset0+merge.yaml': 'metadata:\n  labels:\n    extra: "yes"\nspec:\n  template:\n    spec:\n      tolerations:\n      - key: a\n        operator: Exists\n',
+    'etcd.yaml': '\n',
+    'notes.txt': 'not a patch\n',
+  };
+  for (const [name, files] of [
+    ['an empty patches directory', {}],
+    ['patches for both workloads', PATCHES],
+  ] as const) {
+    for (const addon of ['coredns', 'kube-proxy']) {
+      it(`${addon} with ${name}`, async () => {
+        const pdir = tmpDir('tsk-pm-patches-');
+        for (const [f, c] of Object.entries(files)) fs.writeFileSync(path.join(pdir, f), c);
+        const { cfg, root } = setup(PLAIN.replace('localAPIEndpoint:', `patches:\n  directory: ${pdir}\nlocalAPIEndpoint:`));
+        fs.cpSync(pdir, path.join(root, pdir), { recursive: true });
+        const argv = ['init', 'phase', 'addon', addon, '--print-manifest', '--config', cfg];
+        const u = upstream(argv);
+        expect(u.code, u.stderr).toBe(0);
+        expect(u.stdout).toContain(`[patches] Reading patches from path "${pdir}"`);
+        const before = snapshot(root);
+        const t = await cli([...argv, '--rootfs', root]);
+        expect(t.code, t.stderr).toBe(0);
+        expect(t.stdout).toBe(u.stdout);
+        expect(snapshot(root)).toEqual(before);
+      });
+    }
+  }
+
   it('needs no kubeconfig: a missing --kubeconfig only matters without --print-manifest', async () => {
     const { cfg, root } = setup(PLAIN);
     const missing = path.join(tmpDir(), 'no-such-admin.conf');

@@ -168,6 +168,13 @@ export const bootstrapTokenPhase: Phase<InitData> = {
   },
 };
 
+/** The config's patches directory for the printed add-on workloads (its "[patches]" lines go to stdout first). */
+async function printPatches(d: InitData): Promise<import('../../../addons/printmanifest.js').PrintPatches | undefined> {
+  const { patchManagerFor } = await import('../staticpod.js');
+  const manager = await patchManagerFor(d);
+  return manager ? { manager, log: (l) => d.out.println(l) } : undefined;
+}
+
 const ADDON_FLAGS = ['config', 'kubeconfig', 'kubernetes-version', 'image-repository', 'dry-run'] as const;
 const PROXY_FLAGS = ['apiserver-advertise-address', 'control-plane-endpoint', 'apiserver-bind-port', 'pod-network-cidr'] as const;
 const DNS_FLAGS = ['feature-gates', 'service-dns-domain', 'service-cidr'] as const;
@@ -188,7 +195,7 @@ export const addonPhase: Phase<InitData> = {
         if (d.printManifest) {
           // no API client (and so no kubeconfig) is needed: kubeadm prints the default replica count
           const { printCoreDNSManifests } = await import('../../../addons/printmanifest.js');
-          d.out.stdout.write(printCoreDNSManifests(d.cfg.cluster));
+          d.out.stdout.write(printCoreDNSManifests(d.cfg.cluster, await printPatches(d)));
           return;
         }
         const { ensureCoreDNS } = await import('./addons.js');
@@ -209,7 +216,7 @@ export const addonPhase: Phase<InitData> = {
               cluster: d.cfg.cluster,
               localAPIEndpoint: d.cfg.init.localAPIEndpoint,
               ...(d.cfg.kubeProxy ? { userConfig: d.cfg.kubeProxy } : {}),
-            }),
+            }, await printPatches(d)),
           );
           return;
         }
