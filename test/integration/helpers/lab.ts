@@ -124,7 +124,11 @@ function normalizeObject(o: Obj, tokenIds: string[]): Obj {
     for (const k of Object.keys(data)) {
       if (k === 'ca.crt') data[k] = '<ca>';
       else if (k.startsWith('jws-kubeconfig-')) data[k] = '<jws>';
-      else if (typeof data[k] === 'string') data[k] = (data[k] as string).replace(/certificate-authority-data: \S+/g, 'certificate-authority-data: <ca>');
+      else if (typeof data[k] === 'string') {
+        data[k] = (data[k] as string)
+          .replace(/certificate-authority-data: \S+/g, 'certificate-authority-data: <ca>')
+          .replace(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g, '<pem>');
+      }
     }
   }
   return n;
