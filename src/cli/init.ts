@@ -105,7 +105,9 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
 
   const kubeconfigDir = (v['kubeconfig-dir'] as string | undefined) ?? KUBERNETES_DIR;
   const certificatesDir = cfg.cluster.certificatesDir;
-  const externalCA = (await host.exists(path.posix.join(certificatesDir, 'ca.crt'))) && !(await host.exists(path.posix.join(certificatesDir, 'ca.key')));
+  // ca.crt without ca.key: everything that CA signs must already be there and valid (kubeadm's newInitData)
+  const { checkExternalCASetup } = await import('../phases/init/externalca.js');
+  const externalCA = await checkExternalCASetup({ host, cfg, kubeconfigDir, now: o.now ?? host.now(), out });
   const uploadCerts = (v['upload-certs'] as boolean | undefined) === true;
   if (uploadCerts && externalCA) throw new UsageError("can't use upload-certs with an external CA or an external front-proxy CA");
 

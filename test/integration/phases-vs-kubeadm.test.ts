@@ -600,3 +600,73 @@ describe('each leaf phase alone, in order, tskubeadm vs kubeadm (ECDSA-P256)', (
     }
   });
 });
+
+describe('external CA (ca.crt without ca.key), tskubeadm vs kubeadm', () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-vs-extca-'));
+  roots.push(base);
+  const upRoot = path.join(base, 'up');
+  const tkRoot = path.join(base, 'tk');
+  const cfgText = CASES[0]!.config.replace('kubernetesVersion', 'encryptionAlgorithm: ECDSA-P256\nkubernetesVersion');
+
+  beforeAll(async () => {
+    for (const root of [upRoot, tkRoot]) {
+      fs.mkdirSync(root);
+      fs.writeFileSync(path.join(root, 'cfg.yaml'), cfgText);
+    }
+    // each tool makes its own PKI and kubeconfig files, then the CA key goes away
+    for (const p of [['certs', 'all'], ['kubeconfig', 'all']]) {
+      expect((await upstream(upRoot, ['init', 'phase', ...p, '--config', '/cfg.yaml'])).code).toBe(0);
+      expect((await ours(tkRoot, ['init', 'phase', ...p, '--config', path.join(tkRoot, 'cfg.yaml')])).code).toBe(0);
+    }
+    for (const root of [upRoot, tkRoot]) fs.rmSync(path.join(root, 'etc/kubernetes/pki/ca.key'));
+  });
+
+  /** run on both; same code, stdout and warnings/errors; nothing changes on disk when it fails */
+  async function same(words: string[], code: number): Promise<void> {
+    const what = words.join(' ');
+    const before = { up: tree(upRoot), tk: tree(tkRoot) };
+    const up = await upstream(upRoot, ['init', 'phase', ...words, '--config', '/cfg.yaml']);
+    const tk = await ours(tkRoot, ['init', 'phase', ...words, '--config', path.join(tkRoot, 'cfg.yaml')]);
+    expect(up.code, `${what}: ${up.stderr}`).toBe(code);
+    expect(tk.code, `${what}: ${tk.stderr}`).toBe(code);
+    expect(tk.stdout, what).toBe(up.stdout);
+    const noHint = (s: string) => klogLines(s).filter((l) => !l.startsWith('hint: '));
+    expect(noHint(tk.stderr), what).toEqual(noHint(up.stderr));
+    if (code !== 0) {
+      expect(tree(upRoot), what).toEqual(before.up);
+      expect(tree(tkRoot), what).toEqual(before.tk);
+    }
+    expect(tree(tkRoot), what).toEqual(tree(upRoot));
+  }
+
+  it('a complete setup: certs, kubeconfig and etcd phases go ahead with "External CA mode" lines', async () => {
+    await same(['certs', 'all'], 0);
+    await same(['kubeconfig', 'all'], 0);
+    await same(['etcd', 'local'], 0);
+  });
+
+  it('a kubeconfig file from another CA stops every phase before it starts', async () => {
+    const other = fs.mkdtempSync(path.join(base, 'other-'));
+    fs.writeFileSync(path.join(other, 'cfg.yaml'), cfgText);
+    for (const p of [['certs', 'ca'], ['kubeconfig', 'scheduler']]) expect((await upstream(other, ['init', 'phase', ...p, '--config', '/cfg.yaml'])).code).toBe(0);
+    const saved = new Map<string, Buffer>();
+    for (const root of [upRoot, tkRoot]) {
+      saved.set(root, fs.readFileSync(path.join(root, 'etc/kubernetes/scheduler.conf')));
+      fs.copyFileSync(path.join(other, 'etc/kubernetes/scheduler.conf'), path.join(root, 'etc/kubernetes/scheduler.conf'));
+    }
+    await same(['kubeconfig', 'all'], 1);
+    await same(['control-plane', 'all'], 1);
+    for (const [root, data] of saved) fs.writeFileSync(path.join(root, 'etc/kubernetes/scheduler.conf'), data);
+  });
+
+  it('a missing kubeconfig file stops every phase before it starts', async () => {
+    for (const root of [upRoot, tkRoot]) fs.rmSync(path.join(root, 'etc/kubernetes/admin.conf'));
+    await same(['kubeconfig', 'all'], 1);
+    await same(['etcd', 'local'], 1);
+  });
+
+  it('a missing certificate signed by the CA: "invalid or incomplete external CA"', async () => {
+    for (const root of [upRoot, tkRoot]) fs.rmSync(path.join(root, 'etc/kubernetes/pki/apiserver.crt'));
+    await same(['certs', 'all'], 1);
+  });
+});
