@@ -127,6 +127,30 @@ describe('init phase addon ... --print-manifest prints what upstream kubeadm pri
     }
   }
 
+  for (const [addon, flags] of [
+    ['coredns', ['--image-repository', 'reg.example/x', '--service-cidr', '10.200.0.0/16', '--service-dns-domain', 'foo.bar']],
+    [
+      'kube-proxy',
+      ['--image-repository', 'reg.example/x', '--pod-network-cidr', '10.244.0.0/16', '--apiserver-advertise-address', '192.0.2.7', '--apiserver-bind-port', '8443', '--control-plane-endpoint', 'lb.example:443'],
+    ],
+  ] as const) {
+    it(`${addon} from flags instead of a config file`, async () => {
+      const root = tmpDir('tsk-pm-root-');
+      const argv = ['init', 'phase', 'addon', addon, '--print-manifest', '--kubernetes-version', 'v1.36.3', ...flags];
+      const u = upstream(argv);
+      expect(u.code, u.stderr).toBe(0);
+      const t = await cli([...argv, '--rootfs', root]);
+      expect(t.code, t.stderr).toBe(0);
+      expect(t.stdout).toBe(u.stdout);
+      // the control-plane endpoint's port overriding --apiserver-bind-port is warned about by both
+      const warning = '[endpoint] WARNING: port specified in controlPlaneEndpoint overrides bindPort in the controlplane address';
+      expect(u.stderr.includes(warning)).toBe(addon === 'kube-proxy');
+      expect(t.stderr.includes(warning)).toBe(u.stderr.includes(warning));
+      expect(errorLines(t.stderr)).toEqual(errorLines(u.stderr));
+      expect(snapshot(root)).toEqual(['d . 700']);
+    });
+  }
+
   it('needs no kubeconfig: a missing --kubeconfig only matters without --print-manifest', async () => {
     const { cfg, root } = setup(PLAIN);
     const missing = path.join(tmpDir(), 'no-such-admin.conf');

@@ -209,26 +209,26 @@ export const addonPhase: Phase<InitData> = {
       inheritFlags: [...ADDON_FLAGS, ...PROXY_FLAGS],
       localFlags: ['print-manifest'],
       run: async (d) => {
-        if (d.printManifest) {
+        // kubeadm resolves the control-plane endpoint (warning when controlPlaneEndpoint's port wins
+        // over bindPort) after getting its client and before rendering anything
+        const client = d.printManifest ? undefined : await clusterClient(d);
+        const { controlPlaneEndpointURL } = await import('../../../kubeconfig/kubeconfig.js');
+        for (const w of controlPlaneEndpointURL(d.cfg).warnings) d.out.warn(w);
+        const input = {
+          cluster: d.cfg.cluster,
+          localAPIEndpoint: d.cfg.init.localAPIEndpoint,
+          ...(d.cfg.kubeProxy ? { userConfig: d.cfg.kubeProxy } : {}),
+        };
+        if (!client) {
           const { printKubeProxyManifests } = await import('../../../addons/printmanifest.js');
-          d.out.stdout.write(
-            printKubeProxyManifests({
-              cluster: d.cfg.cluster,
-              localAPIEndpoint: d.cfg.init.localAPIEndpoint,
-              ...(d.cfg.kubeProxy ? { userConfig: d.cfg.kubeProxy } : {}),
-            }, await printPatches(d)),
-          );
+          const text = printKubeProxyManifests(input, await printPatches(d));
+          d.out.stdout.write(text);
           return;
         }
         const { ensureKubeProxy } = await import('./addons.js');
         const env: Record<string, string | undefined> = {};
         for (const [k] of Object.entries(process.env)) env[k] = d.host.env(k);
-        await ensureKubeProxy(await clusterClient(d), d.out, {
-          cluster: d.cfg.cluster,
-          localAPIEndpoint: d.cfg.init.localAPIEndpoint,
-          ...(d.cfg.kubeProxy ? { userConfig: d.cfg.kubeProxy } : {}),
-          env,
-        });
+        await ensureKubeProxy(client, d.out, { ...input, env });
       },
     },
   ],
