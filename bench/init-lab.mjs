@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// Whole `init` on lab host 1 to a Ready node: tskubeadm against upstream kubeadm, alternating, with
+// `kubeadm reset -f` (the same reset for both) between runs. For each run: the time of the init
+// command itself, and the time until the node is Ready after the pod network is installed.
+// Per-phase times come from the moment each phase's first output line arrives (the same method for
+// both tools, since kubeadm prints no timings): a phase lasts until the next phase starts printing.
+//
+//   npm run build && npm run lab:build && RUNS=3 node bench/init-lab.mjs
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const lab = join(repo, 'test/lab');
+const RUNS = Number(process.env.RUNS ?? 3);
+const CONFIG = join(lab, 'kubeadm-config.yaml');
+const TOOLS = {
+  tskubeadm: join(repo, 'bin/tskubeadm'),
+  kubeadm: join(repo, '.lab/bin/kubeadm'),
+};
+const INIT = ['init', '--config', CONFIG, '--ignore-preflight-errors=SystemVerification'];
+
+if (process.getuid?.() !== 0) {
+  console.error('init-lab: run as root (the lab host uses namespaces and cgroups)');
+  process.exit(1);
+}
+for (const [n, p] of Object.entries(TOOLS)) {
+  if (!existsSync(p)) {
+    console.error(`init-lab: ${n} missing at ${p}: run npm run build and npm run lab:build`);
+    process.exit(1);
+  }
+}
+
+/** run a command; resolve with output lines stamped with ms since start, and the total time */
+function timed(cmd, args) {
+  return new Promise((res, rej) => {
+    const t0 = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+    const p = spawn(cmd, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = [];
+    let buf = '';
+    p.stdout.on('data', (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        lines.push([ms(), buf.slice(0, i)]);
+        buf = buf.slice(i + 1);
+      }
+    });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', rej);
+    p.on('close', (code) => (code === 0 ? res({ lines, total: ms() }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${err}`))));
+  });
+}
+const onHost = (...args) => timed(join(lab, 'exec.sh'), args);
+
+// which phase an output line belongs to, by its [tag]
+const TAG_PHASE = {
+  init: 'preflight', preflight: 'preflight', certs: 'certs', kubeconfig: 'kubeconfig', etcd: 'etcd',
+  'control-plane': 'control-plane', 'kubelet-start': 'kubelet-start', 'wait-control-plane': 'wait-control-plane',
+  'kubelet-check': 'wait-control-plane', 'control-plane-check': 'wait-control-plane', 'upload-config': 'upload-config',
+  kubelet: 'upload-config', 'upload-certs': 'upload-certs', 'mark-control-plane': 'mark-control-plane',
+  'bootstrap-token': 'bootstrap-token', 'kubelet-finalize': 'kubelet-finalize', addons: 'addon',
+};
+const ORDER = ['preflight', 'certs', 'kubeconfig', 'etcd', 'control-plane', 'kubelet-start', 'wait-control-plane', 'upload-config', 'upload-certs', 'mark-control-plane', 'bootstrap-token', 'kubelet-finalize', 'addon', 'show-join-command'];
+
+function phaseTimes(lines, total) {
+  const starts = new Map();
+  for (const [t, l] of lines) {
+    const m = /^\[([a-z-]+)\]/.exec(l);
+    let phase = m ? TAG_PHASE[m[1]] : undefined;
+    if (!phase && l.startsWith('Your Kubernetes control-plane')) phase = 'show-join-command';
+    if (phase && !starts.has(phase)) starts.set(phase, t);
+  }
+  const seen = ORDER.filter((p) => starts.has(p)).map((p) => [p, starts.get(p)]);
+  const out = {};
+  for (let i = 0; i < seen.length; i++) out[seen[i][0]] = (seen[i + 1]?.[1] ?? total) - seen[i][1];
+  // start-up before the first line counts for the first phase
+  if (seen.length) out[seen[0][0]] += seen[0][1];
+  return out;
+}
+
+async function reset() {
+  await onHost(TOOLS.kubeadm, 'reset', '-f');
+  await onHost('rm', '-f', '/etc/cni/net.d/10-tsklab.conflist');
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+await timed('bash', [join(lab, 'up.sh')]);
+const left = await onHost('sh', '-c', 'ls /etc/kubernetes/manifests 2>/dev/null | wc -l');
+if (left.lines[0]?.[1].trim() !== '0') await reset();
+
+const results = { tskubeadm: [], kubeadm: [] };
+for (let r = 0; r < RUNS; r++) {
+  const order = r % 2 ? ['kubeadm', 'tskubeadm'] : ['tskubeadm', 'kubeadm'];
+  for (const tool of order) {
+    const init = await onHost(TOOLS[tool], ...INIT);
+    const t1 = process.hrtime.bigint();
+    await timed('bash', [join(lab, 'install-cni.sh')]);
+    await onHost('kubectl', 'wait', '--for=condition=Ready', 'node', '--all', '--timeout=300s');
+    const ready = init.total + Number(process.hrtime.bigint() - t1) / 1e6;
+    results[tool].push({ init: init.total, ready, phases: phaseTimes(init.lines, init.total) });
+    console.error(`run ${r + 1} ${tool}: init ${(init.total / 1000).toFixed(2)} s, Ready ${(ready / 1000).toFixed(2)} s`);
+    await reset();
+  }
+}
+
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const row = (name, a, b) => `${name.padEnd(24)} ${fmt(a).padStart(9)} ${fmt(b).padStart(9)} ${(a / b).toFixed(2).padStart(7)}`;
+console.log(`\nwhole init on lab host 1, median of ${RUNS} runs each (alternating, kubeadm reset -f between)`);
+console.log(`${''.padEnd(24)} ${'tskubeadm'.padStart(9)} ${'kubeadm'.padStart(9)} ${'ratio'.padStart(7)}`);
+console.log(row('init command', median(results.tskubeadm.map((x) => x.init)), median(results.kubeadm.map((x) => x.init))));
+console.log(row('init + CNI to Ready', median(results.tskubeadm.map((x) => x.ready)), median(results.kubeadm.map((x) => x.ready))));
+console.log('per phase (from output line arrival):');
+for (const p of ORDER) {
+  const a = results.tskubeadm.map((x) => x.phases[p]).filter((x) => x !== undefined);
+  const b = results.kubeadm.map((x) => x.phases[p]).filter((x) => x !== undefined);
+  if (a.length && b.length) console.log(row(`  ${p}`, median(a), median(b)));
+}
