@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireLabLock } from '../lab/fixture/lablock.js';
 
 const execFileAsync = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,7 +57,9 @@ async function resetHost(): Promise<void> {
 }
 
 describe('lab: upstream kubeadm on lab host 1', () => {
+  let release: (() => void) | undefined;
   beforeAll(async () => {
+    release = await acquireLabLock();
     const versions = readFileSync(join(repo, 'src/versions.ts'), 'utf8');
     const pinned = /KUBERNETES_VERSION = '([^']+)'/.exec(versions)?.[1];
     expect(readFileSync(config, 'utf8')).toContain(`kubernetesVersion: ${pinned}`);
@@ -67,7 +70,11 @@ describe('lab: upstream kubeadm on lab host 1', () => {
   }, 10 * MIN);
 
   afterAll(async () => {
-    if (process.env.TSK_LAB_KEEP_CLUSTER !== '1') await resetHost().catch(() => undefined);
+    try {
+      if (process.env.TSK_LAB_KEEP_CLUSTER !== '1') await resetHost().catch(() => undefined);
+    } finally {
+      release?.();
+    }
   }, 5 * MIN);
 
   it('kubeadm init succeeds', async () => {
