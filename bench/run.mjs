@@ -76,7 +76,7 @@ encryptionAlgorithm: ${alg}
 /** Run one command; resolve with wall ms and peak RSS (KiB). Rejects on a non-zero exit. */
 function measure(cmd, args) {
   return new Promise((res, rej) => {
-    const argv = TIME ? [TIME, ['-f', '@@maxrss=%M', cmd, ...args]] : [cmd, args];
+    const argv = TIME ? [TIME, ['-f', '@@maxrss=%M cpu=%U+%S', cmd, ...args]] : [cmd, args];
     const t0 = process.hrtime.bigint();
     const child = spawn(argv[0], argv[1], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH } });
     let err = '';
@@ -97,10 +97,17 @@ function measure(cmd, args) {
     child.on('exit', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (poll) clearInterval(poll);
-      const m = /@@maxrss=(\d+)/.exec(err);
-      if (m) hwm = Number(m[1]);
+      const m = /@@maxrss=(\d+) cpu=([\d.]+)\+([\d.]+)/.exec(err);
+      let cpuMs;
+      if (m) {
+        hwm = Number(m[1]);
+        cpuMs = (Number(m[2]) + Number(m[3])) * 1000;
+      } else {
+        // without /usr/bin/time: the children's CPU as the kernel accounted it to us
+        cpuMs = undefined;
+      }
       if (code !== 0) rej(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${err}`));
-      else res({ ms, rssKiB: hwm });
+      else res({ ms, rssKiB: hwm, cpuMs });
     });
   });
 }
@@ -123,7 +130,8 @@ async function runOnce(tool, alg, oneProcess) {
       per.push(await measure(c, a));
     }
     if (!existsSync(join(root, 'etc/kubernetes/manifests/kube-apiserver.yaml'))) throw new Error(`${tool}: no manifests written`);
-    return { ms: per.reduce((s, p) => s + p.ms, 0), rssKiB: Math.max(...per.map((p) => p.rssKiB)), per };
+    const cpuMs = per.every((p) => p.cpuMs !== undefined) ? per.reduce((s, p) => s + p.cpuMs, 0) : undefined;
+    return { ms: per.reduce((s, p) => s + p.ms, 0), rssKiB: Math.max(...per.map((p) => p.rssKiB)), cpuMs, per };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -149,7 +157,9 @@ async function bench(alg, oneProcess) {
   return res;
 }
 
-console.log(`node ${process.version}, ${RUNS} runs per tool and algorithm, peak RSS from ${TIME ? '/usr/bin/time' : '/proc VmHWM polling'}`);
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`node ${process.version}, ${RUNS} runs per tool and algorithm, peak RSS${TIME ? ' and CPU (user+sys)' : ''} from ${TIME ? '/usr/bin/time' : '/proc VmHWM polling'}`);
+console.log(`load average at start: ${load} (wall times stretch on a busy machine; CPU times much less)`);
 const summary = [];
 for (const oneProcess of [false, true]) {
   console.log(
@@ -164,6 +174,7 @@ for (const oneProcess of [false, true]) {
       rss: median(r[tool].map((x) => x.rssKiB)),
       per: r[tool][0].per.map((_, i) => median(r[tool].map((x) => x.per[i].ms))),
       all: r[tool].map((x) => x.ms),
+      cpu: r[tool].every((x) => x.cpuMs !== undefined) ? median(r[tool].map((x) => x.cpuMs)) : undefined,
     });
     const t = row('tskubeadm');
     const k = row('kubeadm');
@@ -173,7 +184,8 @@ for (const oneProcess of [false, true]) {
       ['kubeadm', k],
     ]) {
       const per = oneProcess ? '' : `   per phase: ${x.per.map((ms, i) => `${PHASES[i].join(' ')} ${fmtMs(ms)}`).join(', ')}`;
-      console.log(`  ${name.padEnd(10)} median ${fmtMs(x.ms)}  peak RSS ${fmtRss(x.rss)}  (runs: ${x.all.map((ms) => (ms / 1000).toFixed(2)).join(' ')})${per}`);
+      const cpu = x.cpu !== undefined ? `  CPU ${fmtMs(x.cpu)}` : '';
+      console.log(`  ${name.padEnd(10)} median ${fmtMs(x.ms)}${cpu}  peak RSS ${fmtRss(x.rss)}  (runs: ${x.all.map((ms) => (ms / 1000).toFixed(2)).join(' ')})${per}`);
     }
     const ratio = t.ms / k.ms;
     console.log(`  ratio tskubeadm/kubeadm: time ${ratio.toFixed(2)}x, peak RSS ${(t.rss / k.rss).toFixed(2)}x`);
