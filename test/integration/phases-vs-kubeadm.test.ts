@@ -670,3 +670,61 @@ describe('external CA (ca.crt without ca.key), tskubeadm vs kubeadm', () => {
     await same(['certs', 'all'], 1);
   });
 });
+
+describe('flags instead of a configuration file, tskubeadm vs kubeadm (RSA-2048)', () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-vs-flags-'));
+  roots.push(base);
+  const upRoot = path.join(base, 'up');
+  const tkRoot = path.join(base, 'tk');
+  const common = ['--kubernetes-version', 'v1.37.2', '--apiserver-advertise-address', '10.231.0.11', '--control-plane-endpoint', 'cp.example.test', '--cert-dir', '/custom/pki'];
+  const STEPS: { words: string[]; flags: string[]; sameStderr: boolean }[] = [
+    {
+      words: ['certs', 'all'],
+      flags: [...common, '--service-cidr', '10.55.0.0/16', '--service-dns-domain', 'example.org', '--apiserver-cert-extra-sans', 'a.example.test,1.2.3.4'],
+      sameStderr: true,
+    },
+    { words: ['kubeconfig', 'all'], flags: [...common, '--kubeconfig-dir', '/kc', '--apiserver-bind-port', '7443'], sameStderr: true },
+    {
+      words: ['control-plane', 'all'],
+      flags: [...common, '--service-cidr', '10.55.0.0/16', '--pod-network-cidr', '10.244.0.0/16', '--apiserver-bind-port', '7443', '--image-repository', 'reg.example/k8s'],
+      sameStderr: true,
+    },
+    // etcd local takes no --kubernetes-version: kubeadm then tries the internet for "stable-1" and
+    // warns about it; tskubeadm never goes online and says so instead (stderr not compared)
+    { words: ['etcd', 'local'], flags: ['--cert-dir', '/custom/pki', '--image-repository', 'reg.example/k8s'], sameStderr: false },
+  ];
+  const runs: { up: ToolRun; tk: ToolRun }[] = [];
+
+  beforeAll(async () => {
+    for (const root of [upRoot, tkRoot]) fs.mkdirSync(root);
+    for (const s of STEPS) {
+      runs.push({
+        up: await upstream(upRoot, ['init', 'phase', ...s.words, ...s.flags]),
+        tk: await ours(tkRoot, ['init', 'phase', ...s.words, ...s.flags]),
+      });
+    }
+  });
+
+  it('same exit codes, stdout and warnings', () => {
+    STEPS.forEach((s, i) => {
+      const what = s.words.join(' ');
+      expect(runs[i]!.up.code, `${what}: ${runs[i]!.up.stderr}`).toBe(0);
+      expect(runs[i]!.tk.code, `${what}: ${runs[i]!.tk.stderr}`).toBe(0);
+      expect(runs[i]!.tk.stdout, what).toBe(runs[i]!.up.stdout);
+      if (s.sameStderr) expect(klogLines(runs[i]!.tk.stderr), what).toEqual(klogLines(runs[i]!.up.stderr));
+    });
+  });
+
+  it('same tree, manifests byte for byte, kubeconfig files and certificates field by field', () => {
+    expect(tree(tkRoot)).toEqual(tree(upRoot));
+    for (const f of files(upRoot)) {
+      const up = fs.readFileSync(path.join(upRoot, f));
+      const tk = fs.readFileSync(path.join(tkRoot, f));
+      if (f.endsWith('.yaml')) expect(tk.toString(), f).toBe(up.toString());
+      else if (f.endsWith('.conf')) expect(maskKubeconfig(tk.toString()), f).toBe(maskKubeconfig(up.toString()));
+      else if (f.endsWith('.crt')) expect(maskedCertText(tk), f).toBe(maskedCertText(up));
+    }
+    expect(files(upRoot).filter((f) => f.startsWith('custom/pki/')).length).toBe(22);
+    expect(files(upRoot).filter((f) => f.startsWith('kc/')).length).toBe(5);
+  });
+});
