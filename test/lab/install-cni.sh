@@ -9,9 +9,11 @@ n=1
 if [ "${1:-}" = -h ]; then n=$2; fi
 host_exists "$n" || die "lab host $(host_name "$n") is not up"
 node=$(host_exec "$n" hostname)
+# ask the control plane (host 1, or TSK_LAB_CP_HOST) — a worker has no admin.conf
+cp=${TSK_LAB_CP_HOST:-1}
 cidr=
 for _ in $(seq 1 120); do
-  cidr=$(host_exec "$n" kubectl get node "$node" -o 'jsonpath={.spec.podCIDR}' 2>/dev/null || true)
+  cidr=$(host_exec "$cp" kubectl get node "$node" -o 'jsonpath={.spec.podCIDR}' 2>/dev/null || true)
   [ -n "$cidr" ] && break; sleep 0.5
 done
 [ -n "$cidr" ] || die "node $node has no podCIDR (is the cluster's podSubnet set?)"
@@ -37,3 +39,16 @@ host_exec "$n" sh -c 'cat > /etc/cni/net.d/10-tsklab.conflist' <<EOF2
 }
 EOF2
 log "CNI config for $node: bridge cni0, pod CIDR $cidr"
+
+# routes between the lab hosts' pod CIDRs (what a real network add-on would program), over the lab bridge
+for hd in "$LAB_STATE"/hosts/h*; do
+  m=${hd##*/h}
+  [ "$m" = "$n" ] && continue
+  host_exists "$m" || continue
+  other=$(host_name "$m")
+  ocidr=$(host_exec "$cp" kubectl get node "$other" -o 'jsonpath={.spec.podCIDR}' 2>/dev/null || true)
+  [ -n "$ocidr" ] || continue
+  host_exec "$n" ip route replace "$ocidr" via "$(host_addr "$m")" dev eth0
+  host_exec "$m" ip route replace "$cidr" via "$(host_addr "$n")" dev eth0
+  log "routes: $cidr <-> $ocidr between $node and $other"
+done
