@@ -54,9 +54,13 @@ export async function deployedDNSVersion(client: KubeClient): Promise<string> {
   return colon > ref.lastIndexOf('/') ? ref.slice(colon + 1) : '';
 }
 
-export async function ensureCoreDNS(client: KubeClient, out: Output, cluster: ClusterConfiguration): Promise<void> {
+/** Applies the --patches directory's patches for a target to an add-on object (identity without patches). */
+export type AddonPatcher = (target: 'corednsdeployment' | 'kubeproxydaemonset', obj: KubeObject) => KubeObject;
+
+export async function ensureCoreDNS(client: KubeClient, out: Output, cluster: ClusterConfiguration, patch?: AddonPatcher): Promise<void> {
   const replicas = await deployedDNSReplicas(client);
   const objs = renderCoreDNS({ cluster, replicas });
+  if (patch) objs.deployment = patch('corednsdeployment', objs.deployment);
 
   // an existing Corefile the user changed is kept; kubeadm's default one is replaced
   let existing: ConfigMapObject | undefined;
@@ -113,8 +117,9 @@ export interface KubeProxyAddonInput {
   env?: Record<string, string | undefined>;
 }
 
-export async function ensureKubeProxy(client: KubeClient, out: Output, input: KubeProxyAddonInput): Promise<void> {
+export async function ensureKubeProxy(client: KubeClient, out: Output, input: KubeProxyAddonInput, patch?: AddonPatcher): Promise<void> {
   const objs = renderKubeProxy(input);
+  if (patch) objs.daemonSet = patch('kubeproxydaemonset', objs.daemonSet);
   for (const key of KUBE_PROXY_ORDER) {
     try {
       await client.apply(objs[key]);

@@ -175,6 +175,20 @@ async function printPatches(d: InitData): Promise<import('../../../addons/printm
   return manager ? { manager, log: (l) => d.out.println(l) } : undefined;
 }
 
+/** Patches from the config's patches directory applied to the add-on workloads before they are created. */
+async function installPatcher(d: InitData): Promise<import('./addons.js').AddonPatcher | undefined> {
+  const { patchManagerFor } = await import('../staticpod.js');
+  const manager = await patchManagerFor(d);
+  if (!manager) return undefined;
+  const { applyPatchesToTarget } = await import('../../../manifests/patches.js');
+  const { workloadMergeSchema } = await import('../../../addons/printmanifest.js');
+  return (target, obj) => {
+    const r = applyPatchesToTarget(manager, target, obj, workloadMergeSchema);
+    for (const l of r.log) d.out.println(l);
+    return r.data as typeof obj;
+  };
+}
+
 const ADDON_FLAGS = ['config', 'kubeconfig', 'kubernetes-version', 'image-repository', 'dry-run'] as const;
 const PROXY_FLAGS = ['apiserver-advertise-address', 'control-plane-endpoint', 'apiserver-bind-port', 'pod-network-cidr'] as const;
 const DNS_FLAGS = ['feature-gates', 'service-dns-domain', 'service-cidr'] as const;
@@ -199,7 +213,7 @@ export const addonPhase: Phase<InitData> = {
           return;
         }
         const { ensureCoreDNS } = await import('./addons.js');
-        await ensureCoreDNS(await clusterClient(d), d.out, d.cfg.cluster);
+        await ensureCoreDNS(await clusterClient(d), d.out, d.cfg.cluster, await installPatcher(d));
       },
     },
     {
@@ -228,7 +242,7 @@ export const addonPhase: Phase<InitData> = {
         const { ensureKubeProxy } = await import('./addons.js');
         const env: Record<string, string | undefined> = {};
         for (const [k] of Object.entries(process.env)) env[k] = d.host.env(k);
-        await ensureKubeProxy(client, d.out, { ...input, env });
+        await ensureKubeProxy(client, d.out, { ...input, env }, await installPatcher(d));
       },
     },
   ],
