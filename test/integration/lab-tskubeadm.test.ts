@@ -2,26 +2,11 @@
 // it made; upstream `kubeadm init` with the same configuration gives the same objects and files;
 // `tskubeadm reset --force` leaves the host ready for either tool's init. Needs root and the lab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MIN,
-  applyJson,
-  clusterSnapshot,
-  eventually,
-  hostFilesSnapshot,
-  kubeadm,
-  kubectl,
-  lab,
-  labConfig,
-  networkAndReady,
-  onHost,
-  onHostResult,
-  removeCniConfig,
-  sh,
-  tskubeadm,
-} from './helpers/lab.js';
-import { join } from 'node:path';
+import { acquireLabLock } from '../lab/fixture/lablock.js';
+import { LAB_KUBEADM_CONFIG, MIN, eventually, hostHasCluster, kubectl, kubectlApply, labUp } from '../lab/fixture/labhost.js';
+import { clusterSnapshot, hostFilesSnapshot, kubeadm, networkAndReady, onHost, onHostResult, removeCniConfig, tskubeadm } from './helpers/lab.js';
 
-const INIT_ARGS = ['init', '--config', labConfig, '--ignore-preflight-errors=SystemVerification'];
+const INIT_ARGS = ['init', '--config', LAB_KUBEADM_CONFIG, '--ignore-preflight-errors=SystemVerification'];
 
 async function tskReset(): Promise<void> {
   const r = await onHostResult([tskubeadm, 'reset', '--force'], 5 * MIN);
@@ -45,14 +30,20 @@ describe('lab: tskubeadm init on lab host 1', () => {
   let tskObjects: Map<string, Record<string, unknown>>;
   let tskFiles: Map<string, { mode: string; content: string }>;
 
+  let release: (() => void) | undefined;
+
   beforeAll(async () => {
-    await sh('bash', [join(lab, 'up.sh')], 5 * MIN);
-    const leftover = await onHost(['sh', '-c', 'ls /etc/kubernetes/manifests 2>/dev/null | wc -l']);
-    if (leftover.trim() !== '0') await tskReset();
-  }, 10 * MIN);
+    release = await acquireLabLock();
+    await labUp(1);
+    if (await hostHasCluster(1)) await tskReset();
+  }, 40 * MIN);
 
   afterAll(async () => {
-    if (process.env.TSK_LAB_KEEP_CLUSTER !== '1') await tskReset().catch(() => undefined);
+    try {
+      if (process.env.TSK_LAB_KEEP_CLUSTER !== '1') await tskReset().catch(() => undefined);
+    } finally {
+      release?.();
+    }
   }, 5 * MIN);
 
   it('tskubeadm init succeeds and prints the join command', async () => {
@@ -84,7 +75,7 @@ describe('lab: tskubeadm init on lab host 1', () => {
       'done',
       'exit 1',
     ].join('\n');
-    await applyJson({
+    await kubectlApply({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'tsk-dns-check', namespace: 'default' },

@@ -1,68 +1,27 @@
 // Helpers for tests that drive lab host 1 (test/lab): run commands inside it, wait for conditions,
 // and take snapshots of a cluster (API objects) and of the host (files) to compare two inits.
+// Helpers on top of test/lab/fixture/labhost.ts for the tskubeadm end-to-end test: run commands on lab
+// host 1 with their exit code, wait for a working cluster, and snapshot a cluster (API objects) and the
+// host (files) to compare two inits.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { LAB, MIN, REPO, eventually, installCni, kubectl, onHost as onHostN } from '../../lab/fixture/labhost.js';
 
 const execFileAsync = promisify(execFile);
-export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const lab = join(repo, 'test/lab');
-export const labConfig = join(lab, 'kubeadm-config.yaml');
-export const MIN = 60_000;
+export const tskubeadm = join(REPO, 'bin/tskubeadm');
+export const kubeadm = join(REPO, '.lab/bin/kubeadm');
+/** run a command on lab host 1 */
+export const onHost = (args: string[], timeout?: number): Promise<string> => onHostN(1, args, timeout);
 
-export async function sh(cmd: string, args: string[], timeout = 5 * MIN): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync(cmd, args, { cwd: repo, timeout, maxBuffer: 64 << 20 });
-    return stdout;
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
-  }
-}
-
-/** run a command on lab host 1; resolves to stdout, rejects with stdout+stderr */
-export const onHost = (args: string[], timeout?: number): Promise<string> => sh(join(lab, 'exec.sh'), args, timeout);
 /** run a command on lab host 1 and return its exit code and both streams */
 export async function onHostResult(args: string[], timeout = 10 * MIN): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync(join(lab, 'exec.sh'), args, { cwd: repo, timeout, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await execFileAsync(join(LAB, 'exec.sh'), args, { cwd: REPO, timeout, maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
-export const kubectl = (...args: string[]): Promise<string> => onHost(['kubectl', ...args], 3 * MIN);
-export const tskubeadm = join(repo, 'bin/tskubeadm');
-export const kubeadm = join(repo, '.lab/bin/kubeadm');
-
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(last ?? '')}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-/** kubectl apply of an object from JSON (/tmp is shared with the lab host) */
-export async function applyJson(obj: unknown): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'tsk-lab-'));
-  const file = join(dir, 'obj.json');
-  writeFileSync(file, JSON.stringify(obj));
-  try {
-    await kubectl('apply', '-f', file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -71,7 +30,7 @@ export const removeCniConfig = () => onHost(['rm', '-f', '/etc/cni/net.d/10-tskl
 
 /** Install the pod network and wait for the node, CoreDNS and kube-proxy. */
 export async function networkAndReady(): Promise<void> {
-  await sh('bash', [join(lab, 'install-cni.sh')], 3 * MIN);
+  await installCni(1);
   await kubectl('wait', '--for=condition=Ready', 'node', '--all', '--timeout=180s');
   await eventually(
     'coredns pods',
