@@ -32,75 +32,8 @@ function isGoPrint(ch: string): boolean {
   return ch === ' ' || /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch);
 }
 
-const NS = { ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1000000n, s: 1000000000n, m: 60000000000n, h: 3600000000000n };
-
-/** Parse a Go duration string into nanoseconds; throws on malformed input. */
-export function parseGoDuration(d: string): bigint {
-  let s = d;
-  let neg = false;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    neg = s[0] === '-';
-    s = s.slice(1);
-  }
-  if (s === '0') return 0n;
-  if (s === '') throw new Error(`time: invalid duration ${goQuote(d)}`);
-  let total = 0n;
-  const re = /^([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)/;
-  while (s.length > 0) {
-    const m = re.exec(s);
-    if (!m || (m[1] === '' && (m[2] === undefined || m[2] === ''))) throw new Error(`time: invalid duration ${goQuote(d)}`);
-    const unit = NS[m[3] as keyof typeof NS];
-    const whole = BigInt(m[1] || '0') * unit;
-    let frac = 0n;
-    if (m[2]) {
-      // fraction, truncated to nanoseconds like Go
-      const scale = 10n ** BigInt(m[2].length);
-      frac = (BigInt(m[2]) * unit) / scale;
-    }
-    total += whole + frac;
-    s = s.slice(m[0].length);
-  }
-  return neg ? -total : total;
-}
-
-/** Go's time.Duration.String(). */
-export function formatGoDuration(ns: bigint): string {
-  if (ns === 0n) return '0s';
-  const neg = ns < 0n;
-  let u = neg ? -ns : ns;
-  let out: string;
-  if (u < 1000000000n) {
-    // sub-second: ns, µs or ms with a fraction
-    let unit: string;
-    let div: bigint;
-    if (u < 1000n) return (neg ? '-' : '') + `${u}ns`;
-    if (u < 1000000n) {
-      unit = 'µs';
-      div = 1000n;
-    } else {
-      unit = 'ms';
-      div = 1000000n;
-    }
-    out = fracString(u, div) + unit;
-  } else {
-    const h = u / 3600000000000n;
-    u -= h * 3600000000000n;
-    const m = u / 60000000000n;
-    u -= m * 60000000000n;
-    const sec = fracString(u, 1000000000n) + 's';
-    out = h > 0n ? `${h}h${m}m${sec}` : m > 0n ? `${m}m${sec}` : sec;
-  }
-  return (neg ? '-' : '') + out;
-}
-
-function fracString(v: bigint, div: bigint): string {
-  const whole = v / div;
-  const rem = v % div;
-  if (rem === 0n) return `${whole}`;
-  const width = div.toString().length - 1;
-  const f = rem.toString().padStart(width, '0').replace(/0+$/, '');
-  return `${whole}.${f}`;
-}
+// Durations: one implementation (src/config/duration.ts), under the names this module always had.
+export { parseDurationNs as parseGoDuration, formatDurationNs as formatGoDuration } from '../config/duration.js';
 
 /** Go's net.IP.String() for an IPv6 address given as 8 16-bit groups. */
 export function formatIPv6(groups: number[]): string {
