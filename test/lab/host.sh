@@ -20,7 +20,7 @@ host_exists() { [ -f "$(host_dir "$1")/ns/mnt" ] && mountpoint -q "$(host_dir "$
 host_exec() {
   local n=$1; shift
   # shellcheck disable=SC2046
-  nsenter $(host_ns_args "$n") -- env PATH="$LAB_DIR/host/bin:$LAB_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+  nsenter $(host_ns_args "$n") -- env PATH="$LAB_DIR/host/bin:$LAB_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH" \
     KUBECONFIG="${KUBECONFIG:-/etc/kubernetes/admin.conf}" CONTAINER_RUNTIME_ENDPOINT=unix:///run/containerd/containerd.sock \
     sh -c 'cd "$1" 2>/dev/null || cd /; shift; exec "$@"' sh "$PWD" "$@"
 }
