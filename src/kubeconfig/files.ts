@@ -1,5 +1,5 @@
 // Building kubeadm's kubeconfig files end to end: client certificate signed by the cluster CA,
-// embedded with the CA into the rendered text. Loads the PKI code (@peculiar/x509).
+// embedded with the CA into the rendered text. Loads the PKI code.
 
 import type { InitConfig } from '../config/types.js';
 import { createClientCert, type CertAndKey, type Signer } from '../pki/certs.js';

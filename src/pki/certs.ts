@@ -2,9 +2,9 @@
 // bytes Go's crypto/x509 produces for kubeadm's templates, and generateAll: the whole
 // certificate set for an InitConfig, keys generated concurrently.
 
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { EncryptionAlgorithm, InitConfig } from '../config/types.js';
-import { x509 } from './x509.js';
+import { encodeName, encodeTbs, signTbs, signatureAlgorithmFor, type Extension } from './x509.js';
 import { bitStringMinimal, booleanTrue, concat, octetString, oid, readChildren, readTlv, sequence, tlv } from './der.js';
 import {
   KeyPool,
@@ -91,21 +91,21 @@ export function randomSerial(): bigint {
   }
 }
 
-function keyUsageExt(isCA: boolean): x509.Extension {
+function keyUsageExt(isCA: boolean): Extension {
   let ku = KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT;
   if (isCA) ku |= KU_CERT_SIGN;
   // Go numbers bit 0 as the most significant bit of the first byte
   let b0 = 0;
   for (let i = 0; i < 8; i++) if (ku & (1 << i)) b0 |= 0x80 >> i;
-  return new x509.Extension('2.5.29.15', true, bitStringMinimal(Uint8Array.of(b0)));
+  return { oid: '2.5.29.15', critical: true, value: bitStringMinimal(Uint8Array.of(b0)) };
 }
 
-function extKeyUsageExt(usages: readonly ExtUsage[]): x509.Extension {
-  return new x509.Extension('2.5.29.37', false, sequence(...usages.map((u) => oid(EKU_OIDS[u]))));
+function extKeyUsageExt(usages: readonly ExtUsage[]): Extension {
+  return { oid: '2.5.29.37', critical: false, value: sequence(...usages.map((u) => oid(EKU_OIDS[u]))) };
 }
 
-function basicConstraintsExt(isCA: boolean): x509.Extension {
-  return new x509.Extension('2.5.29.19', true, isCA ? sequence(booleanTrue()) : sequence());
+function basicConstraintsExt(isCA: boolean): Extension {
+  return { oid: '2.5.29.19', critical: true, value: isCA ? sequence(booleanTrue()) : sequence() };
 }
 
 /** Go (1.25+) derives a CA's SubjectKeyId as the first 160 bits of SHA-256 over the subjectPublicKey bits. */
@@ -115,7 +115,7 @@ export function subjectKeyId(spki: Uint8Array): Uint8Array {
   return createHash('sha256').update(bits).digest().subarray(0, 20);
 }
 
-function sanExt(dns: readonly string[], ips: readonly string[]): x509.Extension {
+function sanExt(dns: readonly string[], ips: readonly string[]): Extension {
   const parts: Uint8Array[] = [];
   for (const d of dns) parts.push(tlv(0x82, Buffer.from(d, 'latin1')));
   for (const s of ips) {
@@ -123,79 +123,42 @@ function sanExt(dns: readonly string[], ips: readonly string[]): x509.Extension 
     if (!ip) throw new Error(`invalid IP address ${s} in subject alternative names`);
     parts.push(tlv(0x87, ipSanBytes(ip)));
   }
-  return new x509.Extension('2.5.29.17', false, tlv(0x30, concat(parts)));
-}
-
-const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
-
-/** Subject as Go's pkix.Name encodes it: O before CN, PrintableString when possible. */
-function subjectName(cn: string, org: readonly string[]): x509.JsonName | x509.Name {
-  const val = (v: string): Record<string, string> => (PRINTABLE.test(v) ? { printableString: v } : { utf8String: v });
-  const rdns: Record<string, Array<Record<string, string>>>[] = [];
-  if (org.length) rdns.push({ '2.5.4.10': org.map(val) });
-  if (cn) rdns.push({ '2.5.4.3': [val(cn)] });
-  return new x509.Name(rdns as unknown as x509.JsonName);
-}
-
-// the DOM CryptoKey type @peculiar/x509 declares; Node's webcrypto.CryptoKey is the same object
-type WebCryptoKey = Extract<Parameters<typeof x509.X509CertificateGenerator.create>[0], { signingKey: unknown }>['signingKey'];
-
-const webKeyCache = new WeakMap<PrivateKey, Promise<webcrypto.CryptoKey>>();
-
-function signingAlgorithm(k: PrivateKey): { name: string; hash: string } {
-  if (k.kind === 'rsa') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-  if (k.curve === 'P-384') return { name: 'ECDSA', hash: 'SHA-384' };
-  if (k.curve === 'P-521') return { name: 'ECDSA', hash: 'SHA-512' };
-  return { name: 'ECDSA', hash: 'SHA-256' };
-}
-
-function toWebKey(k: PrivateKey): Promise<webcrypto.CryptoKey> {
-  let p = webKeyCache.get(k);
-  if (!p) {
-    const der = k.key.export({ type: 'pkcs8', format: 'der' });
-    const alg =
-      k.kind === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: k.curve! };
-    p = webcrypto.subtle.importKey('pkcs8', der, alg, false, ['sign']);
-    webKeyCache.set(k, p);
-  }
-  return p;
+  return { oid: '2.5.29.17', critical: false, value: tlv(0x30, concat(parts)) };
 }
 
 /**
  * Create one certificate for `subjectKey`. Without `issuer` it is self-signed (a root CA); with it,
- * it is signed by the issuer's key and carries the issuer's SubjectKeyId as AuthorityKeyId.
+ * it is signed by the issuer's key, names the issuer's subject (its raw bytes, as Go copies
+ * parent.RawSubject) and carries the issuer's SubjectKeyId as AuthorityKeyId.
  */
 export async function createCertificate(tmpl: CertTemplate, subjectKey: PrivateKey, issuer?: Signer): Promise<LoadedCert> {
   if (!tmpl.commonName) throw new Error('must specify a CommonName');
-  const exts: x509.Extension[] = [keyUsageExt(tmpl.isCA)];
+  // extension order as Go's buildCertExtensions emits them
+  const exts: Extension[] = [keyUsageExt(tmpl.isCA)];
   if (tmpl.usages && tmpl.usages.length) exts.push(extKeyUsageExt(tmpl.usages));
   exts.push(basicConstraintsExt(tmpl.isCA));
-  if (tmpl.isCA) exts.push(new x509.Extension('2.5.29.14', false, octetString(subjectKeyId(subjectKey.spki))));
-  if (issuer) {
-    const ski = issuer.cert.parsed.getExtension('2.5.29.14');
-    if (ski) {
-      const id = readTlv(new Uint8Array(ski.value)).value;
-      exts.push(new x509.Extension('2.5.29.35', false, sequence(tlv(0x80, id))));
-    }
+  if (tmpl.isCA) exts.push({ oid: '2.5.29.14', critical: false, value: octetString(subjectKeyId(subjectKey.spki)) });
+  if (issuer?.cert.subjectKeyId) {
+    exts.push({ oid: '2.5.29.35', critical: false, value: sequence(tlv(0x80, issuer.cert.subjectKeyId)) });
   }
   const dns = tmpl.dnsNames ?? [];
   const ips = tmpl.ips ?? [];
   if (dns.length || ips.length) exts.push(sanExt(dns, ips));
 
-  const subject = subjectName(tmpl.commonName, tmpl.organization ?? []);
+  const subject = encodeName(tmpl.commonName, tmpl.organization ?? []);
   const signerKey = issuer ? issuer.key : subjectKey;
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial().toString(16).padStart(16, '0'),
-    subject,
-    issuer: issuer ? new x509.Name(issuer.cert.parsed.subjectName.toArrayBuffer()) : subject,
+  const alg = signatureAlgorithmFor(signerKey.key);
+  const tbs = encodeTbs({
+    serial: randomSerial(),
+    signature: alg,
+    issuer: issuer ? issuer.cert.subjectDer : subject,
     notBefore: tmpl.notBefore,
     notAfter: tmpl.notAfter,
-    publicKey: subjectKey.spki,
-    signingKey: (await toWebKey(signerKey)) as unknown as WebCryptoKey,
-    signingAlgorithm: signingAlgorithm(signerKey),
+    subject,
+    spki: subjectKey.spki,
     extensions: exts,
   });
-  return parseCertificateDer(new Uint8Array(cert.rawData));
+  return parseCertificateDer(signTbs(tbs, alg, signerKey.key));
 }
 
 // ---------------------------------------------------------------------------------------------

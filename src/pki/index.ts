@@ -1,4 +1,4 @@
-// The PKI API. Importing this loads @peculiar/x509; for help texts and the certificate table
+// The PKI API (node:crypto and our own DER code). For help texts and the certificate table
 // alone, import ./specs.js, which has no crypto dependencies.
 export * from './specs.js';
 export * from './keys.js';

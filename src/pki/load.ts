@@ -1,18 +1,31 @@
 // Reading certificates back: PEM -> parsed certificate with the fields kubeadm looks at.
 
 import { X509Certificate as NodeX509 } from 'node:crypto';
-import { x509 } from './x509.js';
 import { derToPem, pemBlocks } from './keys.js';
 import { formatIP, ipFromSanBytes, type IPBytes } from './ip.js';
-import { readChildren, readTlv } from './der.js';
+import {
+  OID_COMMON_NAME,
+  OID_ORGANIZATION,
+  basicConstraintsCA,
+  extKeyUsages,
+  nameString,
+  nameValues,
+  readCertificate,
+  subjectAltNames,
+  subjectKeyIdOf,
+  type Extension,
+} from './x509.js';
 
 export interface LoadedCert {
   pem: string;
   der: Buffer;
   /** Node's OpenSSL-backed view (signature checks, key match) */
   native: NodeX509;
-  /** ASN.1 view (extensions) */
-  parsed: x509.X509Certificate;
+  serial: bigint;
+  /** raw DER of the subject and issuer Names (chain building compares these) */
+  subjectDer: Buffer;
+  issuerDer: Buffer;
+  /** Names as Go's pkix.Name.String prints them ("CN=kubernetes-admin,O=kubeadm:cluster-admins") */
   subject: string;
   issuer: string;
   commonName: string;
@@ -26,47 +39,48 @@ export interface LoadedCert {
   /** textual IPs as Go prints them */
   ipStrings: string[];
   extKeyUsages: string[];
+  /** subjectKeyIdentifier, when present */
+  subjectKeyId?: Buffer;
+  /** every extension, in certificate order (value = the DER inside extnValue) */
+  extensions: Extension[];
   /** DER SubjectPublicKeyInfo */
   spki: Buffer;
 }
 
 export function parseCertificateDer(der: Uint8Array): LoadedCert {
   const buf = Buffer.from(der);
-  const parsed = new x509.X509Certificate(buf);
+  const f = readCertificate(buf);
   const native = new NodeX509(buf);
-  const san = parsed.getExtension('2.5.29.17');
-  const dnsNames: string[] = [];
+  const san = subjectAltNames(f.extensions);
   const ips: IPBytes[] = [];
-  if (san) {
-    // read the GeneralNames directly: dNSName [2] and iPAddress [7] keep their raw bytes
-    const seq = readTlv(new Uint8Array(san.value));
-    for (const gn of readChildren(seq.value)) {
-      if (gn.tag === 0x82) dnsNames.push(Buffer.from(gn.value).toString('latin1'));
-      else if (gn.tag === 0x87) {
-        const ip = ipFromSanBytes(gn.value);
-        if (ip) ips.push(ip);
-      }
-    }
+  for (const b of san.ips) {
+    const ip = ipFromSanBytes(b);
+    if (ip) ips.push(ip);
   }
-  const bc = parsed.getExtension(x509.BasicConstraintsExtension);
-  const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
+  const cns = nameValues(f.subjectRdns, OID_COMMON_NAME);
+  const ski = subjectKeyIdOf(f.extensions);
   return {
     pem: derToPem('CERTIFICATE', buf),
     der: buf,
     native,
-    parsed,
-    subject: parsed.subject,
-    issuer: parsed.issuer,
-    commonName: parsed.subjectName.getField('2.5.4.3')[0] ?? '',
-    organization: parsed.subjectName.getField('2.5.4.10'),
-    notBefore: parsed.notBefore,
-    notAfter: parsed.notAfter,
-    isCA: bc?.ca ?? false,
-    dnsNames,
+    serial: f.serial,
+    subjectDer: Buffer.from(f.subjectDer),
+    issuerDer: Buffer.from(f.issuerDer),
+    subject: nameString(f.subjectRdns),
+    issuer: nameString(f.issuerRdns),
+    // Go's FillFromRDNSequence keeps the last CommonName
+    commonName: cns[cns.length - 1] ?? '',
+    organization: nameValues(f.subjectRdns, OID_ORGANIZATION),
+    notBefore: f.notBefore,
+    notAfter: f.notAfter,
+    isCA: basicConstraintsCA(f.extensions),
+    dnsNames: san.dns,
     ips,
     ipStrings: ips.map(formatIP),
-    extKeyUsages: (eku?.usages ?? []).map(String),
-    spki: Buffer.from(parsed.publicKey.rawData),
+    extKeyUsages: extKeyUsages(f.extensions),
+    ...(ski ? { subjectKeyId: Buffer.from(ski) } : {}),
+    extensions: f.extensions,
+    spki: Buffer.from(f.spki),
   };
 }
 

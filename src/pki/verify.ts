@@ -24,9 +24,7 @@ export function checkPeriod(cert: LoadedCert, now: Date): string | undefined {
 
 /** True when `a` names `b` as its issuer (DER comparison of issuer and subject). */
 function issuedBy(a: LoadedCert, b: LoadedCert): boolean {
-  const x = Buffer.from(a.parsed.issuerName.toArrayBuffer());
-  const y = Buffer.from(b.parsed.subjectName.toArrayBuffer());
-  return x.equals(y);
+  return a.issuerDer.equals(b.subjectDer);
 }
 
 function timeError(c: LoadedCert, now: Date): string | undefined {

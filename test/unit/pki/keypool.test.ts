@@ -27,7 +27,7 @@ describe('KeyPool', () => {
     other.prefetch(2);
     const r = await generateAll(makeConfig({ encryptionAlgorithm: 'ECDSA-P256' }), new Date(), undefined, { keyPool: other, skipSa: true });
     expect(other.pending).toBe(2);
-    expect(r.certs[0]!.cert!.parsed.publicKey.algorithm).toMatchObject({ namedCurve: 'P-256' });
+    expect(r.certs[0]!.cert!.native.publicKey.asymmetricKeyDetails).toMatchObject({ namedCurve: 'prime256v1' });
   });
 
   it('rejects an unknown algorithm with kubeadm\'s message', async () => {
