@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
-import { generatePkiWithKubeadm, labBinary, startControlPlane, type ControlPlane } from '../lab/fixture/controlplane.js';
+import { generatePki, labBinary, startControlPlane, type ControlPlane } from '../lab/fixture/controlplane.js';
 import { createKubeClient, type KubeClient } from '../../src/kube/client.js';
 import { isNotFound } from '../../src/kube/errors.js';
 import type { ClusterConfiguration } from '../../src/config/types.js';
@@ -208,7 +208,7 @@ describe('KubeClient against a real kube-apiserver', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsk-kube-'));
     pki = join(dir, 'pki');
-    await generatePkiWithKubeadm(pki, ADVERTISE);
+    await generatePki(pki, ADVERTISE);
     writeFileSync(join(dir, 'kubeadm.yaml'), kubeadmConfig());
     cp = await startControlPlane({ pkiDir: pki, workDir: join(dir, 'basic') });
     client = await createKubeClient({ kubeconfig: readFileSync(cp.adminKubeconfig, 'utf8') });

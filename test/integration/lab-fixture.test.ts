@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  generatePkiWithKubeadm,
+  generatePki,
   labBinary,
   startControlPlane,
   type ControlPlane,
@@ -38,7 +38,7 @@ describe('lab control-plane fixture', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsk-fixture-'));
-    await generatePkiWithKubeadm(join(dir, 'pki'));
+    await generatePki(join(dir, 'pki'));
     cp = await startControlPlane({ pkiDir: join(dir, 'pki'), workDir: join(dir, 'work') });
   });
 
