@@ -102,6 +102,18 @@ export class NodeHost implements Host {
     }
   }
 
+  async realPath(p: string): Promise<string> {
+    let real: string;
+    try {
+      real = await fsp.realpath(this.resolve(p));
+    } catch (e) {
+      throw fileError('resolve', p, e);
+    }
+    if (!this.realRoot) return real;
+    const rel = path.relative(this.realRoot, real);
+    return '/' + rel.split(path.sep).filter(Boolean).join('/');
+  }
+
   async readFile(p: string): Promise<Buffer> {
     try {
       return await fsp.readFile(this.resolve(p));

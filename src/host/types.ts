@@ -78,6 +78,8 @@ export interface Host {
   readDir(path: string): Promise<string[]>;
   /** the real (rootfs-relative, when confined) path under the host, for tools that must read it */
   resolve(path: string): string;
+  /** the target path with every symbolic link resolved, as the target host sees it (Go's EvalSymlinks) */
+  realPath(path: string): Promise<string>;
 
   // ---- commands ----
   exec(cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult>;

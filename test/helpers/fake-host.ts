@@ -117,6 +117,12 @@ export class FakeHost implements Host {
     return path.join(this.rootfs, p);
   }
 
+  async realPath(p: string): Promise<string> {
+    const root = await fs.realpath(this.rootfs);
+    const rel = path.relative(root, await fs.realpath(this.resolve(p)));
+    return '/' + rel.split(path.sep).filter(Boolean).join('/');
+  }
+
   async readFile(p: string): Promise<Buffer> {
     return fs.readFile(this.resolve(p));
   }

@@ -3,7 +3,6 @@
 // /var/lib/kubelet and the certificates directory. Every effect goes through the Host, so it works
 // under --rootfs (where commands run chrooted, as kubeadm's --rootfs does).
 
-import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { errorMessage, TskError } from '../../errors.js';
 import type { Host } from '../../host/types.js';
@@ -33,10 +32,7 @@ export async function isDirEmpty(host: Host, dir: string): Promise<boolean> {
  */
 export async function evalSymlinks(host: Host, p: string): Promise<string> {
   if (!(await host.stat(p))) throw new TskError(`lstat ${p}: no such file or directory`);
-  if (!host.rootfs) return fsp.realpath(p);
-  const root = host.resolve('/');
-  const rel = path.relative(root, host.resolve(p));
-  return '/' + rel.split(path.sep).join('/');
+  return host.realPath(p);
 }
 
 /**
