@@ -1,10 +1,12 @@
 // Private keys: generation per encryptionAlgorithm and PEM encoding the way kubeadm writes them
 // (RSA -> PKCS#1 "RSA PRIVATE KEY", ECDSA -> SEC1 "EC PRIVATE KEY", public keys -> PKIX "PUBLIC KEY").
-// Uses node:crypto only: its async generateKeyPair runs on the libuv thread pool, so independent
-// keys are generated in parallel.
+// ECDSA keys come from node's async generateKeyPair, RSA keys from ./rsa.ts (primes tested by
+// crypto.checkPrime); both run their heavy work on the libuv thread pool, so independent keys are
+// generated in parallel.
 
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import type { EncryptionAlgorithm } from '../config/types.js';
+import { generateRsaKey } from './rsa.js';
 
 export type KeyKind = 'rsa' | 'ecdsa';
 
@@ -54,11 +56,11 @@ export function generatePrivateKey(algorithm: EncryptionAlgorithm | '' = 'RSA-20
     switch (algorithm) {
       case '':
       case 'RSA-2048':
-        return generateKeyPair('rsa', { modulusLength: 2048, publicExponent: 0x10001 }, done);
+        return void generateRsaKey(2048).then((k) => resolve(wrap(k)), reject);
       case 'RSA-3072':
-        return generateKeyPair('rsa', { modulusLength: 3072, publicExponent: 0x10001 }, done);
+        return void generateRsaKey(3072).then((k) => resolve(wrap(k)), reject);
       case 'RSA-4096':
-        return generateKeyPair('rsa', { modulusLength: 4096, publicExponent: 0x10001 }, done);
+        return void generateRsaKey(4096).then((k) => resolve(wrap(k)), reject);
       case 'ECDSA-P256':
         return generateKeyPair('ec', { namedCurve: 'prime256v1' }, done);
       case 'ECDSA-P384':
