@@ -16,6 +16,7 @@ let scratch: string;
 
 beforeAll(() => {
   // inside node_modules so the compiled files resolve the project's packages
+  fs.mkdirSync(path.join(REPO, 'node_modules/.cache'), { recursive: true }); // absent on a fresh `npm ci`
   scratch = fs.mkdtempSync(path.join(REPO, 'node_modules/.cache/tsk-lazy-'));
   fs.writeFileSync(path.join(scratch, 'package.json'), '{"type":"module"}\n');
   const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.json'), '--outDir', path.join(scratch, 'dist'), '--sourceMap', 'false'], { encoding: 'utf8' });
