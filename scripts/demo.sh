@@ -32,7 +32,11 @@ say "installing the pod network (bridge + host-local CNI)"
 bash test/lab/install-cni.sh
 say "waiting for the node to be Ready"
 on kubectl wait --for=condition=Ready node --all --timeout=300s
-on kubectl -n kube-system wait --for=condition=Ready pod -l k8s-app=kube-dns --timeout=300s || true
+# the Deployment and DaemonSet get their pods once the controller-manager has settled in
+for l in k8s-app=kube-dns k8s-app=kube-proxy; do
+  for _ in $(seq 1 120); do [ -n "$(on kubectl -n kube-system get pods -l "$l" -o name 2>/dev/null)" ] && break; sleep 1; done
+  on kubectl -n kube-system wait --for=condition=Ready pod -l "$l" --timeout=300s
+done
 
 say "kubectl get nodes -o wide"
 on kubectl get nodes -o wide
