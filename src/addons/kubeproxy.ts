@@ -6,6 +6,7 @@
 // into the Go v1alpha1 type (so unknown fields vanish and every non-omitempty field appears with
 // its zero value), kubeadm's defaults applied, then written as YAML with sorted keys.
 
+import { renderKubeProxyKubeconfig } from '../kubeconfig/kubeconfig.js';
 import type { APIEndpoint, ClusterConfiguration, ComponentConfig } from '../config/types.js';
 import { KUBEPROXY_CONFIG_API } from '../config/types.js';
 import { normalizeDuration } from '../config/duration.js';
@@ -323,28 +324,7 @@ export function marshalKubeProxyConfiguration(config: Record<string, unknown>): 
 }
 
 /** kubeconfig.conf of the kube-proxy ConfigMap (kubeadm's template text, no final newline). */
-export function kubeProxyKubeconfig(server: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- cluster:',
-    '    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
-    `    server: ${server}`,
-    '  name: default',
-    'contexts:',
-    '- context:',
-    '    cluster: default',
-    '    namespace: default',
-    '    user: default',
-    '  name: default',
-    'current-context: default',
-    'users:',
-    '- name: default',
-    '  user:',
-    '    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token',
-  ].join('\n');
-}
+export const kubeProxyKubeconfig = renderKubeProxyKubeconfig;
 
 /**
  * The kube-proxy ConfigMap. Signed with the component-config hash unless the user supplied the

@@ -2,6 +2,7 @@
 // reset and upgrade dry-runs read the cluster's configuration). The values are kubeadm's own
 // placeholders, so a dry-run prints the same objects upstream prints.
 
+import { renderKubeProxyKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { KUBERNETES_VERSION } from '../versions.js';
 import type { DryRunReactor, RecordedAction } from './dryrun.js';
 import { fakeNode } from './dryrun.js';
@@ -113,27 +114,7 @@ export function fakeKubeProxyConfig(): ConfigMapObject {
     'kind: KubeProxyConfiguration',
     '',
   ].join('\n');
-  const kubeconfig = [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- cluster:',
-    '    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
-    '    server: https://192.168.0.101:6443',
-    '  name: default',
-    'contexts:',
-    '- context:',
-    '    cluster: default',
-    '    namespace: default',
-    '    user: default',
-    '  name: default',
-    'current-context: default',
-    'users:',
-    '- name: default',
-    '  user:',
-    '    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token',
-    '',
-  ].join('\n');
+  const kubeconfig = renderKubeProxyKubeconfig('https://192.168.0.101:6443') + '\n';
   return configMap('kube-system', 'kube-proxy', { 'config.conf': conf, 'kubeconfig.conf': kubeconfig });
 }
 
