@@ -7,6 +7,9 @@
 //   C. incremental sieve + crypto.checkPrime(checks: 5) - FIPS 186-5 (table B.1) rounds for
 //      1024-bit primes of a 2048-bit key; the key assembled in JS
 // B and C keys are checked: openssl-compatible PKCS#1 export, sign/verify round trip, 2048-bit n.
+// Note: OpenSSL 3's BN_check_prime raises `checks` below 64 to 64 rounds (checkPrime of a 1024-bit
+// prime takes the same ~15 ms with checks 1, 5 or 64, twice that with 128), so C really runs 64.
+// The product version is src/pki/rsa.ts; bench/rsa-pool.mjs compares it the way KeyPool runs it.
 // This is a measurement for the pki module's owner, not product code.
 //
 //   node bench/rsa-keygen.mjs [N=16]
