@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { NodeHost } from '../host/node-host.js';
 import type { Host } from '../host/types.js';
-import { TskError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { FlagName } from './flags.js';
 import { bindWorkflow, type ReadFlags } from './bind.js';
 import type { CliContext } from './main.js';
+import { readConfigFile } from './input.js';
 import { INIT_DESCRIPTION } from './descriptions.js';
 import { initPhases } from '../phases/init/index.js';
 import { flatten } from '../phases/workflow.js';
@@ -58,14 +59,7 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
   const { flags, host, inputs, out } = o;
   const v = flags.values;
   const configPath = v.config as string | undefined;
-  let text: string | undefined;
-  if (configPath) {
-    try {
-      text = await inputs.readText(path.resolve(configPath));
-    } catch (e) {
-      throw new TskError(`unable to read config from "${configPath}": ${(e as Error).message.replace(/^unable to read "[^"]*": /, '')}`, 3, { cause: e });
-    }
-  }
+  const text = await readConfigFile(inputs, configPath);
   const { loadInitConfig } = await import('../config/index.js');
   const cfg = await loadInitConfig({
     ...(text !== undefined ? { text, fileName: configPath! } : {}),

@@ -1,13 +1,13 @@
 // `tskubeadm reset`: the command, its flags, and the builder of the data its phases share.
 
 import type { Command } from 'commander';
-import * as path from 'node:path';
 import { NodeHost } from '../host/node-host.js';
 import type { Host } from '../host/types.js';
 import { errorMessage, TskError } from '../errors.js';
 import type { FlagName } from './flags.js';
 import { bindWorkflow, type ReadFlags } from './bind.js';
 import type { CliContext } from './main.js';
+import { readConfigFile } from './input.js';
 import { resetPhases } from '../phases/reset/index.js';
 import { ADMIN_KUBECONFIG, type ClusterState, type ResetData } from '../phases/reset/data.js';
 import type { Output } from '../output.js';
@@ -47,14 +47,7 @@ export async function buildResetData(o: BuildResetDataOptions): Promise<ResetDat
   const { flags, host, inputs, out } = o;
   const v = flags.values;
   const configPath = v.config as string | undefined;
-  let text: string | undefined;
-  if (configPath) {
-    try {
-      text = await inputs.readText(path.resolve(configPath));
-    } catch (e) {
-      throw new TskError(`unable to read config from "${configPath}" : ${errorMessage(e).replace(/^unable to read "[^"]*": /, '')}`, 3, { cause: e });
-    }
-  }
+  const text = await readConfigFile(inputs, configPath);
   const { loadResetConfig, parseDuration } = await import('../config/index.js');
   const { detectCRISocket, fetchClusterState, etcdEndpointsFromPods } = await import('../phases/reset/cluster.js');
   const { reset, warnings } = await loadResetConfig({
