@@ -28,7 +28,8 @@ export interface KubeClientOptions extends BaseClientOptions {
   kubeconfig: string;
   /** replaces the server URL of the current cluster (kubeadm points admin.conf at the local endpoint) */
   server?: string;
-  /** per-request timeout (ms); default 30 s */
+  /** per-request timeout (ms); default 30 s, or apiCallTimeoutMs when that is shorter (a request that
+   *  outlives the whole API-call budget would make a hung apiserver hang the command) */
   requestTimeoutMs?: number;
   userAgent?: string;
 }
@@ -87,7 +88,7 @@ class RealKubeClient extends BaseKubeClient {
   constructor(transport: Transport, opts: KubeClientOptions) {
     super(opts);
     this.transport = transport;
-    this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? Math.min(30_000, opts.apiCallTimeoutMs ?? 30_000);
     this.userAgent = opts.userAgent ?? `tskubeadm/v${TSKUBEADM_VERSION} (${process.platform}/${goArch()})`;
   }
 
@@ -230,9 +231,11 @@ class RealKubeClient extends BaseKubeClient {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', onError);
       });
-      req.setTimeout(this.requestTimeoutMs, () => {
+      // a deadline for the whole exchange (connect, TLS handshake, answer), not an idle timer
+      const timer = setTimeout(() => {
         req.destroy(Object.assign(new Error(`${method} ${url.href}: no answer within ${this.requestTimeoutMs}ms`), { code: 'Timeout' }));
-      });
+      }, this.requestTimeoutMs);
+      req.on('close', () => clearTimeout(timer));
       req.on('error', onError);
       if (body !== undefined) req.write(body);
       req.end();

@@ -28,7 +28,8 @@ export function adminKubeconfigLocation(d: InitData): { host: 'host' | 'inputs';
   if (d.kubeconfigPath === ADMIN_CONF) {
     return { host: 'host', file: d.dryRunDir ? path.posix.join(d.kubeconfigWriteDir, 'admin.conf') : ADMIN_CONF };
   }
-  return { host: 'inputs', file: d.kubeconfigPath };
+  // kubeadm opens a relative --kubeconfig from the working directory
+  return { host: 'inputs', file: path.resolve(d.kubeconfigPath) };
 }
 
 async function readAdminKubeconfig(d: InitData): Promise<string> {
@@ -53,7 +54,7 @@ export function clusterClient(d: InitData): Promise<KubeClient> {
       }
       const { createKubeClient } = await import('../../../kube/client.js');
       if (d.kubeconfigPath !== ADMIN_CONF) {
-        return createKubeClient({ kubeconfig: await d.inputs.readText(d.kubeconfigPath), apiCallTimeoutMs: timeout });
+        return createKubeClient({ kubeconfig: await d.inputs.readText(path.resolve(d.kubeconfigPath)), apiCallTimeoutMs: timeout });
       }
       const { controlPlaneURL } = await import('../../../addons/kubeproxy.js');
       const server = controlPlaneURL('', d.cfg.init.localAPIEndpoint);
