@@ -63,14 +63,20 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   const ignore = opts.ignore instanceof Set ? (opts.ignore as ReadonlySet<string>) : new Set([...(opts.ignore as readonly string[])].map((s) => s.toLowerCase()));
   let errBlock = '';
   const failed: string[] = [];
-  for (const c of checks) {
-    let r: CheckResult;
-    try {
-      r = await c.run(ctx);
-    } catch (e) {
-      // a check that blows up is a failed check, not a crash
-      r = result([], [e instanceof Error ? e.message : String(e)]);
-    }
+  // The checks are independent (files, ports, commands, the CRI): run them all at once, then
+  // report in kubeadm's order.
+  const results = await Promise.all(
+    checks.map(async (c): Promise<CheckResult> => {
+      try {
+        return await c.run(ctx);
+      } catch (e) {
+        // a check that blows up is a failed check, not a crash
+        return result([], [e instanceof Error ? e.message : String(e)]);
+      }
+    }),
+  );
+  for (const [i, c] of checks.entries()) {
+    const r = results[i]!;
     let warnings = r.warnings;
     let errors = r.errors;
     if (ignored(ignore, c.name)) {
