@@ -101,7 +101,7 @@ let dir: string;
 let pki: string;
 let hostIP: string;
 
-function configText(bindPort: number, extraInit = ''): string {
+function configText(bindPort: number, nodeRegistrationExtra = ''): string {
   return `apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
 bootstrapTokens:
@@ -115,9 +115,9 @@ localAPIEndpoint:
 nodeRegistration:
   name: ${NODE}
   criSocket: unix:///var/run/containerd/containerd.sock
-timeouts:
+${nodeRegistrationExtra}timeouts:
   kubernetesAPICall: ${API_CALL_TIMEOUT}
-${extraInit}---
+---
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 kubernetesVersion: v1.37.2
@@ -132,9 +132,9 @@ mode: nftables
 }
 
 /** a configuration + rootfs whose apiserver is at `port` of the host address, `kubeconfig` as admin.conf */
-function writeSideFiles(name: string, port: number, kubeconfig: string): { config: string; rootfs: string } {
+function writeSideFiles(name: string, port: number, kubeconfig: string, nodeRegistrationExtra = ''): { config: string; rootfs: string } {
   const config = join(dir, `${name}.yaml`);
-  writeFileSync(config, configText(port));
+  writeFileSync(config, configText(port, nodeRegistrationExtra));
   const rootfs = join(dir, `${name}-rootfs`);
   mkdirSync(join(rootfs, 'etc/kubernetes'), { recursive: true });
   copyFileSync(kubeconfig, join(rootfs, 'etc/kubernetes/admin.conf'));
@@ -494,7 +494,11 @@ beforeAll(async () => {
   [A, B] = await Promise.all([startSide('ours'), startSide('upstream')]);
 }, 120_000);
 
+/** the apiserver process the frozen-apiserver test stopped, resumed in any case before the fixtures stop */
+let frozenPid: number | undefined;
+
 afterAll(async () => {
+  if (frozenPid) process.kill(frozenPid, 'SIGCONT');
   await Promise.all([A?.cp.stop(), B?.cp.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -558,6 +562,23 @@ describe('the kubeadm-certs Secret', () => {
 
 describe('--dry-run once every object exists', () => {
   it('changes nothing on the apiserver', dryRunChangesNothing);
+});
+
+describe('mark-control-plane with nodeRegistration.taints', () => {
+  const markWith = async (label: string, taints: string): Promise<void> => {
+    const run2 = (s: Side, tool: 'ours' | 'upstream') => {
+      const files = writeSideFiles(`${s.name}-${label}`, s.cp.apiServerPort, s.cp.adminKubeconfig, taints);
+      return phaseArgs(['mark-control-plane'], { ...files, kubeconfig: s.cp.adminKubeconfig }, tool);
+    };
+    const [o, u] = await Promise.all([ours(run2(A, 'ours')), upstream(run2(B, 'upstream'))]);
+    expect(u, 'upstream').toMatchObject({ code: 0 });
+    expect(o).toMatchObject({ code: 0, stderr: '', stdout: u.stdout });
+    const c = CASES.find((x) => x.phase[0] === 'mark-control-plane')!;
+    expect(await state(A, c)).toEqual(await state(B, c));
+  };
+  it('adds the configured taints to the ones the Node has', () =>
+    markWith('taints', '  taints:\n  - key: example.com/gpu\n    value: "true"\n    effect: NoSchedule\n  - key: node-role.kubernetes.io/control-plane\n    effect: NoExecute\n'));
+  it('adds none with an explicit empty list', () => markWith('no-taints', '  taints: []\n'));
 });
 
 describe('a relative --kubeconfig', () => {
@@ -629,6 +650,7 @@ function apiServerPid(port: number): number {
 describe('an apiserver that does not answer (its process stopped)', () => {
   it(`fails every phase with exit 1 within timeouts.kubernetesAPICall (${API_CALL_TIMEOUT}), no hang`, async () => {
     const pid = apiServerPid(A.cp.apiServerPort);
+    frozenPid = pid;
     process.kill(pid, 'SIGSTOP');
     try {
       const results = await Promise.all(CASES.map(async (c) => ({ c, o: await ours(phaseArgs(c.phase, sideArgs(A), 'ours')) })));
@@ -639,6 +661,7 @@ describe('an apiserver that does not answer (its process stopped)', () => {
       }
     } finally {
       process.kill(pid, 'SIGCONT');
+      frozenPid = undefined;
     }
   }, 45_000);
 });
