@@ -564,6 +564,39 @@ describe('--dry-run once every object exists', () => {
   it('changes nothing on the apiserver', dryRunChangesNothing);
 });
 
+describe('addon coredns with a kube-dns Service on another cluster IP', () => {
+  it('fails as upstream fails (the cluster IP is immutable), and succeeds once the Service is gone', async () => {
+    const svc = ref('v1', 'Service', 'kube-dns', 'kube-system');
+    const recreate = async (client: KubeClient): Promise<void> => {
+      const old = (await client.get<KubeObject & { spec: Record<string, unknown> }>(svc))!;
+      await client.delete(svc);
+      await client.waitFor(svc, (o) => o === undefined, { timeoutMs: 10_000 });
+      const { ports, selector } = old.spec;
+      await client.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system', labels: old.metadata.labels }, spec: { clusterIP: '10.96.0.53', ports, selector } });
+    };
+    await Promise.all([recreate(A.client), recreate(B.client)]);
+    const phase = ['addon', 'coredns'];
+    const [o, u] = await Promise.all([ours(phaseArgs(phase, sideArgs(A), 'ours')), upstream(phaseArgs(phase, sideArgs(B), 'upstream'))]);
+    expect(u.code, u.stderr).toBe(1);
+    expect(o.code, o.stderr).toBe(u.code);
+    const firstLine = (r: Result) => r.stderr.split('\n').find((l) => l.startsWith('error: '))!;
+    // the whole message is the apiserver's answer under kubeadm's context
+    expect(firstLine(o)).toMatch(/^error: error execution phase addon\/coredns: unable to create\/update the DNS service: /);
+    expect(firstLine(o)).toContain('may not change once set');
+    expect(firstLine(u)).toContain('may not change once set');
+    expect(firstLine(o).split(': ').slice(0, 3)).toEqual(firstLine(u).split(': ').slice(0, 3));
+    const c = CASES.find((x) => x.errorName === 'addon/coredns')!;
+    expect(await state(A, c)).toEqual(await state(B, c));
+    // without the Service, the phase creates it again on the kubeadm address
+    await Promise.all([A.client.delete(svc), B.client.delete(svc)]);
+    const [o2, u2] = await Promise.all([ours(phaseArgs(phase, sideArgs(A), 'ours')), upstream(phaseArgs(phase, sideArgs(B), 'upstream'))]);
+    expect(u2.code).toBe(0);
+    expect(o2.code).toBe(0);
+    expect(((await A.client.get<KubeObject & { spec: { clusterIP: string } }>(svc))!).spec.clusterIP).toBe('10.96.0.10');
+    expect(await state(A, c)).toEqual(await state(B, c));
+  });
+});
+
 describe('mark-control-plane with nodeRegistration.taints', () => {
   const markWith = async (label: string, taints: string): Promise<void> => {
     const run2 = (s: Side, tool: 'ours' | 'upstream') => {
