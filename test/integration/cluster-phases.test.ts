@@ -166,8 +166,8 @@ const sideArgs = (s: Side) => ({ config: s.config, rootfs: s.rootfs, kubeconfig:
 // ---------------------------------------------------------------------------------------------
 // normalized object state
 
-function strip(o: KubeObject, cp: ControlPlane): KubeObject {
-  const port = String(cp.apiServerPort);
+function strip(o: KubeObject, apiServerPort: number): KubeObject {
+  const port = String(apiServerPort);
   const text = JSON.stringify(o)
     .split(`${hostIP}:${port}`).join('SERVER')
     .split(`127.0.0.1:${port}`).join('SERVER');
@@ -200,7 +200,7 @@ async function state(side: Side, c: PhaseCase): Promise<Map<string, KubeObject>>
   for (const r of c.objects) {
     const o = await side.client.get(r);
     expect(o, `${side.name}: ${key(r)} exists`).toBeDefined();
-    m.set(key(r), strip(o!, side.cp));
+    m.set(key(r), strip(o!, side.cp.apiServerPort));
   }
   await c.normalize?.(m, side.client);
   return m;
@@ -317,7 +317,10 @@ const CASES: PhaseCase[] = [
       expect(owner.metadata.name).toBe(`bootstrap-token-${od['token-id']}`);
       expect(Date.parse(od['expiration']!) - Date.now()).toBeGreaterThan(110 * 60_000);
       s.metadata.ownerReferences = owners.map((o) => ({ ...o, name: 'OWNER', uid: 'UID' }));
-      m.set('owner', { ...strip(owner, { apiServerPort: 0 } as ControlPlane), metadata: { name: 'OWNER', namespace: 'kube-system' }, data: { ...od, 'token-id': 'ID', 'token-secret': 'SECRET', expiration: 'EXP' } } as KubeObject);
+      const ownerShape = strip(owner, 0);
+      ownerShape.metadata.name = 'OWNER';
+      ownerShape['data'] = { ...od, 'token-id': 'ID', 'token-secret': 'SECRET', expiration: 'EXP' };
+      m.set('owner', ownerShape);
     },
     tamper: async (c) => {
       await edit<WithData>(c, ref('v1', 'Secret', 'kubeadm-certs', 'kube-system'), (o) => {
