@@ -93,8 +93,9 @@ export const showJoinCommandPhase: Phase<InitData> = {
     const { parseKubeconfig } = await import('../../kubeconfig/kubeconfig.js');
     const { caCertPin } = await import('../../pki/pin.js');
     const { pemBlocks } = await import('../../pki/keys.js');
-    const file = d.dryRunDir ? path.posix.join(d.kubeconfigWriteDir, 'admin.conf') : d.kubeconfigPath;
-    const kc = parseKubeconfig(await d.host.readFile(file), file);
+    const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./cluster/phases.js');
+    const file = adminKubeconfigLocation(d).file;
+    const kc = parseKubeconfig(await readAdminKubeconfig(d), file);
     const ctx = kc.contexts.find((c) => c.name === kc.currentContext);
     const cluster = kc.clusters.find((c) => c.name === ctx?.cluster);
     if (!cluster) throw new TskError(`failed to print join command: malformed kubeconfig file: ${file}`);

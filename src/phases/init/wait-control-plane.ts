@@ -137,8 +137,8 @@ function helpCommands(socket: string): string[] {
 
 async function adminCredentials(d: InitData): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer }> {
   const { parseKubeconfig } = await import('../../kubeconfig/kubeconfig.js');
-  const file = d.dryRunDir ? path.posix.join(d.kubeconfigWriteDir, 'admin.conf') : d.kubeconfigPath;
-  const kc = parseKubeconfig(await d.host.readFile(file), file);
+  const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./cluster/phases.js');
+  const kc = parseKubeconfig(await readAdminKubeconfig(d), adminKubeconfigLocation(d).file);
   const ctx = kc.contexts.find((c) => c.name === kc.currentContext);
   const cluster = kc.clusters.find((c) => c.name === ctx?.cluster);
   const user = kc.users.find((u) => u.name === ctx?.user);

@@ -32,7 +32,8 @@ export function adminKubeconfigLocation(d: InitData): { host: 'host' | 'inputs';
   return { host: 'inputs', file: path.resolve(d.kubeconfigPath) };
 }
 
-async function readAdminKubeconfig(d: InitData): Promise<string> {
+/** The admin kubeconfig's text, from wherever this run keeps it (see adminKubeconfigLocation). */
+export async function readAdminKubeconfig(d: InitData): Promise<string> {
   const loc = adminKubeconfigLocation(d);
   return (loc.host === 'host' ? d.host : d.inputs).readText(loc.file);
 }
