@@ -14,10 +14,10 @@ import {
   installCni,
   kubeadmInit,
   kubectl,
-  kubectlApply,
   labUp,
   onHost,
   resetHost,
+  runDnsCheckPod,
 } from '../lab/fixture/labhost.js';
 
 describe('lab: upstream kubeadm on lab host 1', () => {
@@ -81,46 +81,13 @@ describe('lab: upstream kubeadm on lab host 1', () => {
   }, 6 * MIN);
 
   it('a test pod runs and resolves kubernetes.default through CoreDNS', async () => {
-    // busybox's nslookup ignores the resolv.conf search list; its libc resolver (used by ping)
-    // applies it, as any application would: kubernetes.default -> kubernetes.default.svc.cluster.local
-    const script = [
-      'cat /etc/resolv.conf',
-      'for i in $(seq 1 30); do',
-      '  out=$(ping -c1 -W1 kubernetes.default 2>&1)',
-      '  if echo "$out" | grep -q "(10.96.0.1)"; then echo "$out" | head -1; nslookup kubernetes.default.svc.cluster.local; exit 0; fi',
-      '  sleep 2',
-      'done',
-      'exit 1',
-    ].join('\n');
-    await kubectlApply({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'dns-check', namespace: 'default' },
-      spec: {
-        restartPolicy: 'Never',
-        // a single-node cluster: the only node is the tainted control plane
-        tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
-        containers: [
-          { name: 'check', image: 'tsklab.local/busybox:1', imagePullPolicy: 'Never', command: ['sh', '-c', script] },
-        ],
-      },
-    });
-    const phase = await eventually(
-      'dns-check pod to finish',
-      async () => {
-        const p = await kubectl('get', 'pod', 'dns-check', '-o', 'jsonpath={.status.phase}');
-        return p === 'Succeeded' || p === 'Failed' ? p : undefined;
-      },
-      3 * MIN,
-    );
-    const logs = await kubectl('logs', 'dns-check');
+    const { phase, logs } = await runDnsCheckPod('dns-check');
     console.log(logs);
     expect(phase).toBe('Succeeded');
     expect(logs).toMatch(/nameserver 10\.96\.0\.10/);
     expect(logs).toContain('PING kubernetes.default (10.96.0.1)');
     expect(logs).toMatch(/Server:\s+10\.96\.0\.10/);
     expect(logs).toMatch(/Address:\s*10\.96\.0\.1$/m);
-    await kubectl('delete', 'pod', 'dns-check', '--wait=false');
   }, 5 * MIN);
 
   it('kubeadm reset -f leaves the host ready for another init', async () => {

@@ -3,7 +3,7 @@
 // `tskubeadm reset --force` leaves the host ready for either tool's init. Needs root and the lab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock } from '../lab/fixture/lablock.js';
-import { LAB_KUBEADM_CONFIG, MIN, eventually, hostHasCluster, kubectl, kubectlApply, labUp } from '../lab/fixture/labhost.js';
+import { LAB_KUBEADM_CONFIG, MIN, eventually, hostHasCluster, kubectl, labUp, runDnsCheckPod } from '../lab/fixture/labhost.js';
 import { clusterSnapshot, hostFilesSnapshot, kubeadm, networkAndReady, onHost, onHostResult, removeCniConfig, tskubeadm } from './helpers/lab.js';
 
 const INIT_ARGS = ['init', '--config', LAB_KUBEADM_CONFIG, '--ignore-preflight-errors=SystemVerification'];
@@ -67,37 +67,10 @@ describe('lab: tskubeadm init on lab host 1', () => {
   }, 8 * MIN);
 
   it('a test pod runs and resolves kubernetes.default through CoreDNS', async () => {
-    const script = [
-      'for i in $(seq 1 30); do',
-      '  out=$(ping -c1 -W1 kubernetes.default 2>&1)',
-      '  if echo "$out" | grep -q "(10.96.0.1)"; then echo "$out" | head -1; nslookup kubernetes.default.svc.cluster.local; exit 0; fi',
-      '  sleep 2',
-      'done',
-      'exit 1',
-    ].join('\n');
-    await kubectlApply({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'tsk-dns-check', namespace: 'default' },
-      spec: {
-        restartPolicy: 'Never',
-        tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
-        containers: [{ name: 'check', image: 'tsklab.local/busybox:1', imagePullPolicy: 'Never', command: ['sh', '-c', script] }],
-      },
-    });
-    const phase = await eventually(
-      'tsk-dns-check to finish',
-      async () => {
-        const p = await kubectl('get', 'pod', 'tsk-dns-check', '-o', 'jsonpath={.status.phase}');
-        return p === 'Succeeded' || p === 'Failed' ? p : undefined;
-      },
-      3 * MIN,
-    );
-    const logs = await kubectl('logs', 'tsk-dns-check');
+    const { phase, logs } = await runDnsCheckPod('tsk-dns-check');
     expect(phase).toBe('Succeeded');
     expect(logs).toContain('PING kubernetes.default (10.96.0.1)');
     expect(logs).toMatch(/Server:\s+10\.96\.0\.10/);
-    await kubectl('delete', 'pod', 'tsk-dns-check', '--wait=true');
   }, 5 * MIN);
 
   it('the controller-manager signed cluster-info for the bootstrap token', async () => {
