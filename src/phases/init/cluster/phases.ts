@@ -242,8 +242,7 @@ export const addonPhase: Phase<InitData> = {
           return;
         }
         const { ensureKubeProxy } = await import('./addons.js');
-        const env: Record<string, string | undefined> = {};
-        for (const [k] of Object.entries(process.env)) env[k] = d.host.env(k);
+        const env: Record<string, string | undefined> = { ...(d.host.environ?.() ?? {}) };
         await ensureKubeProxy(client, d.out, { ...input, env }, await installPatcher(d));
       },
     },
