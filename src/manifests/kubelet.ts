@@ -11,7 +11,8 @@ import type { Arg, ClusterConfiguration, ComponentConfig, NodeRegistrationOption
 import { KUBELET_CONFIG_API } from '../config/types.js';
 import { ValidationError } from '../errors.js';
 import { argumentsToCommand, getArgValue, type MergeableArg } from './args.js';
-import { formatGoDuration, formatIPv6, goQuote, parseGoDuration, parseIPv6 } from './gofmt.js';
+import { formatGoDuration, goQuote, parseGoDuration } from './gofmt.js';
+import { formatIP, indexedIPOfCIDRList } from '../pki/ip.js';
 import { toGoYaml } from './goyaml.js';
 import { applyPatchesToTarget, createPatchSet, type PatchManager } from './patches.js';
 
@@ -239,30 +240,11 @@ export function normalizeKubeletConfiguration(v: unknown): Obj {
 
 /** The 10th address of the first service subnet (kubeadm's cluster DNS IP), or undefined. */
 export function clusterDNSIP(serviceSubnets: string): string | undefined {
-  const first = serviceSubnets.split(',')[0]!.trim();
-  const m = /^(.+)\/(\d+)$/.exec(first);
-  if (!m) return undefined;
-  const ip = m[1]!;
-  const bits = Number(m[2]);
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(ip)) {
-    const b = ip.split('.').map(Number);
-    if (b.some((x) => x > 255) || bits > 32) return undefined;
-    const ip32 = BigInt(b[0]! * 2 ** 24 + b[1]! * 2 ** 16 + b[2]! * 2 ** 8 + b[3]!);
-    const base = ip32 & (((1n << 32n) - 1n) ^ ((1n << BigInt(32 - bits)) - 1n));
-    if (10n >= 1n << BigInt(32 - bits)) return undefined;
-    const v = base + 10n;
-    return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
+  try {
+    return formatIP(indexedIPOfCIDRList(serviceSubnets, 10));
+  } catch {
+    return undefined;
   }
-  const groups = parseIPv6(ip);
-  if (!groups || bits > 128) return undefined;
-  let big = groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
-  const hostBits = BigInt(128 - bits);
-  big &= ((1n << 128n) - 1n) ^ ((1n << hostBits) - 1n);
-  if (hostBits < 64n && 10n >= 1n << hostBits) return undefined;
-  big += 10n;
-  const out: number[] = [];
-  for (let i = 7; i >= 0; i--) out.push(Number((big >> BigInt(i * 16)) & 0xffffn));
-  return formatIPv6(out);
 }
 
 function goValue(v: unknown): string {
