@@ -111,35 +111,42 @@ export abstract class BaseKubeClient implements KubeClient {
   abstract delete(ref: ObjectRef): Promise<boolean>;
 
   async apply<T extends KubeObject>(obj: T, opts?: RetryOptions): Promise<void> {
-    const ref = refOf(obj);
-    try {
-      await poll<void>(async () => {
-        try {
-          await this.create(obj);
-          return { done: true, value: undefined };
-        } catch (e) {
-          if (!isAlreadyExists(e)) return this.retryOrThrow(e);
-        }
-        // it exists: replace it, carrying the live resourceVersion so the server accepts the PUT
-        // for every kind; a concurrent writer gives 409 Conflict and the next attempt re-reads
-        try {
-          const live = await this.get(ref);
-          if (!live) return { done: false, error: new KubeStatusError('update', ref, 404, 'NotFound', 'the object vanished between create and update') };
-          const next = deepClone(obj);
-          if (live.metadata.resourceVersion !== undefined) next.metadata.resourceVersion = live.metadata.resourceVersion;
-          await this.update(next);
-          return { done: true, value: undefined };
-        } catch (e) {
-          if (isConflict(e)) return { done: false, error: e };
-          return this.retryOrThrow(e);
-        }
-      }, pollOpts(this.self(), opts));
-    } catch (e) {
-      unwrapTimeout(e, `unable to create or update ${describeRef(ref)}`);
-    }
+    // it exists: replace it, carrying the live resourceVersion so the server accepts the PUT
+    // for every kind; a concurrent writer gives 409 Conflict and the next attempt re-reads
+    await this.createThenUpdate(
+      obj,
+      (live) => {
+        const next = deepClone(obj);
+        if (live.metadata.resourceVersion !== undefined) next.metadata.resourceVersion = live.metadata.resourceVersion;
+        return next;
+      },
+      'create or update',
+      new KubeStatusError('update', refOf(obj), 404, 'NotFound', 'the object vanished between create and update'),
+      opts,
+    );
   }
 
   async createOrMutate<T extends KubeObject>(obj: T, mutate: (existing: T) => void | Promise<void>, opts?: RetryOptions): Promise<void> {
+    await this.createThenUpdate(
+      obj,
+      async (live) => {
+        await mutate(live);
+        return live;
+      },
+      'create or mutate',
+      new KubeStatusError('get', refOf(obj), 404, 'NotFound', ''),
+      opts,
+    );
+  }
+
+  /** Create; when it already exists, update what `next` makes of the live object. Retried as kubeadm does. */
+  private async createThenUpdate<T extends KubeObject>(
+    obj: T,
+    next: (live: T) => T | Promise<T>,
+    what: string,
+    vanished: Error,
+    opts?: RetryOptions,
+  ): Promise<void> {
     const ref = refOf(obj);
     try {
       await poll<void>(async () => {
@@ -151,9 +158,8 @@ export abstract class BaseKubeClient implements KubeClient {
         }
         try {
           const live = await this.get<T>(ref);
-          if (!live) return { done: false, error: new KubeStatusError('get', ref, 404, 'NotFound', '') };
-          await mutate(live);
-          await this.update(live);
+          if (!live) return { done: false, error: vanished };
+          await this.update(await next(live));
           return { done: true, value: undefined };
         } catch (e) {
           if (isConflict(e)) return { done: false, error: e };
@@ -161,7 +167,7 @@ export abstract class BaseKubeClient implements KubeClient {
         }
       }, pollOpts(this.self(), opts));
     } catch (e) {
-      unwrapTimeout(e, `unable to create or mutate ${describeRef(ref)}`);
+      unwrapTimeout(e, `unable to ${what} ${describeRef(ref)}`);
     }
   }
 
