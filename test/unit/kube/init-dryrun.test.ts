@@ -3,19 +3,17 @@
 // (fixtures/init-dryrun-config.yaml; captured with the lab's kubeadm binary). The random parts of
 // that run are fed back as inputs: the upload-certs token, the clock, the cluster CA.
 
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { memoryOutput } from '../../../src/output.js';
 import type { Host } from '../../../src/host/types.js';
-import type { ClusterConfiguration } from '../../../src/config/types.js';
 import { RecordingKubeClient } from '../../../src/kube/dryrun.js';
 import { uploadKubeadmConfig, uploadKubeletConfig } from '../../../src/phases/init/cluster/uploadconfig.js';
 import { uploadCerts } from '../../../src/phases/init/cluster/uploadcerts.js';
 import { markControlPlane } from '../../../src/phases/init/cluster/markcontrolplane.js';
 import { runBootstrapToken } from '../../../src/phases/init/cluster/bootstraptoken.js';
 import { ensureCoreDNS, ensureKubeProxy } from '../../../src/phases/init/cluster/addons.js';
+import { adminKubeconfig, fixture, fixtureCluster } from './dryrun-fixture.js';
 
-const fixture = readFileSync(new URL('./fixtures/init-dryrun-v1.37.2.txt', import.meta.url), 'utf8');
 const fixtureLines = fixture.split('\n');
 
 /** The literal block under `  <key>: |` in the first object that has it, de-indented. */
@@ -27,43 +25,8 @@ function literalBlock(key: string): string {
   return out.join('\n') + '\n';
 }
 
-const caData = /certificate-authority-data: (\S+)/.exec(fixture)![1]!;
-const adminKubeconfig = `apiVersion: v1
-clusters:
-- cluster:
-    certificate-authority-data: ${caData}
-    server: https://10.0.0.5:6443
-  name: kubernetes
-contexts:
-- context:
-    cluster: kubernetes
-    user: kubernetes-admin
-  name: kubernetes-admin@kubernetes
-current-context: kubernetes-admin@kubernetes
-kind: Config
-users:
-- name: kubernetes-admin
-  user: {}
-`;
 
-const cluster: ClusterConfiguration = {
-  etcd: { local: { dataDir: '/var/lib/etcd', extraArgs: [], extraEnvs: [], serverCertSANs: [], peerCertSANs: [] } },
-  networking: { serviceSubnet: '10.96.0.0/12', podSubnet: '10.244.0.0/16', dnsDomain: 'cluster.local' },
-  kubernetesVersion: 'v1.37.2',
-  controlPlaneEndpoint: '',
-  apiServer: { extraArgs: [], extraVolumes: [], extraEnvs: [], certSANs: [] },
-  controllerManager: { extraArgs: [], extraVolumes: [], extraEnvs: [] },
-  scheduler: { extraArgs: [], extraVolumes: [], extraEnvs: [] },
-  dns: { disabled: false },
-  proxy: { disabled: false },
-  certificatesDir: '/etc/kubernetes/pki',
-  imageRepository: 'registry.k8s.io',
-  featureGates: {},
-  clusterName: 'kubernetes',
-  encryptionAlgorithm: 'RSA-2048',
-  certificateValidityPeriod: '8760h0m0s',
-  caCertificateValidityPeriod: '87600h0m0s',
-};
+const cluster = fixtureCluster();
 
 // /etc/kubernetes/pki does not exist on the machine the fixture was captured on
 const emptyHost = {

@@ -1,7 +1,6 @@
 // The init API phases wired to InitData, run under --dry-run: the same output as upstream
 // kubeadm v1.37.2 (fixtures/init-dryrun-v1.37.2.txt), now with the ClusterConfiguration and
 // KubeletConfiguration marshalled by tskubeadm itself instead of being copied from the fixture.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { memoryOutput } from '../../../src/output.js';
 import type { Host } from '../../../src/host/types.js';
@@ -10,30 +9,12 @@ import type { InitData } from '../../../src/phases/init/data.js';
 import { runWorkflow } from '../../../src/phases/workflow.js';
 import { addonPhase, bootstrapTokenPhase, markControlPlanePhase, uploadCertsPhase, uploadConfigPhase } from '../../../src/phases/init/cluster/phases.js';
 import { runCertificateKeys } from '../../../src/phases/init/show-join-command.js';
+import { adminKubeconfig, fixture, fixtureCluster } from './dryrun-fixture.js';
 
-const fixture = readFileSync(new URL('./fixtures/init-dryrun-v1.37.2.txt', import.meta.url), 'utf8');
-const caData = /certificate-authority-data: (\S+)/.exec(fixture)![1]!;
 const DRY = '/etc/kubernetes/tmp/kubeadm-init-dryrun1';
-const adminConf = `apiVersion: v1
-clusters:
-- cluster:
-    certificate-authority-data: ${caData}
-    server: https://10.0.0.5:6443
-  name: kubernetes
-contexts:
-- context:
-    cluster: kubernetes
-    user: kubernetes-admin
-  name: kubernetes-admin@kubernetes
-current-context: kubernetes-admin@kubernetes
-kind: Config
-users:
-- name: kubernetes-admin
-  user: {}
-`;
 
 function host(): Host {
-  const files = new Map([[`${DRY}/admin.conf`, adminConf]]);
+  const files = new Map([[`${DRY}/admin.conf`, adminKubeconfig]]);
   return {
     exists: async (p: string) => files.has(p),
     readText: async (p: string) => {
@@ -76,24 +57,7 @@ function config(): InitConfig {
         upgradeManifests: '5m0s',
       },
     },
-    cluster: {
-      etcd: { local: { dataDir: '/var/lib/etcd', extraArgs: [], extraEnvs: [], serverCertSANs: [], peerCertSANs: [] } },
-      networking: { serviceSubnet: '10.96.0.0/12', podSubnet: '10.244.0.0/16', dnsDomain: 'cluster.local' },
-      kubernetesVersion: 'v1.37.2',
-      controlPlaneEndpoint: '',
-      apiServer: { extraArgs: [], extraVolumes: [], extraEnvs: [], certSANs: [] },
-      controllerManager: { extraArgs: [], extraVolumes: [], extraEnvs: [] },
-      scheduler: { extraArgs: [], extraVolumes: [], extraEnvs: [] },
-      dns: { disabled: false },
-      proxy: { disabled: false },
-      certificatesDir: '/etc/kubernetes/pki',
-      imageRepository: 'registry.k8s.io',
-      featureGates: {},
-      clusterName: 'kubernetes',
-      encryptionAlgorithm: 'RSA-2048',
-      certificateValidityPeriod: '8760h0m0s',
-      caCertificateValidityPeriod: '87600h0m0s',
-    },
+    cluster: fixtureCluster(),
     warnings: [],
   };
 }
