@@ -495,7 +495,18 @@ beforeAll(async () => {
   hostIP = hostAddress();
   await generatePki(pki, hostIP);
   [A, B] = await Promise.all([startSide('ours'), startSide('upstream')]);
+  // a fresh apiserver keeps creating its own objects for a moment after /readyz (the default/kubernetes
+  // Service is among the last): wait for it, so that inventories taken by the tests only see our changes
+  await Promise.all([A, B].map((side) => apiserverSettled(side.client)));
 }, 120_000);
+
+async function apiserverSettled(client: KubeClient): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await client.get({ apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'kubernetes' }))) {
+    if (Date.now() > deadline) throw new Error('the apiserver did not create the default/kubernetes Service within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 /** the apiserver process the frozen-apiserver test stopped, resumed in any case before the fixtures stop */
 let frozenPid: number | undefined;
