@@ -17,7 +17,7 @@ import {
   strTag,
   type Event,
 } from 'js-yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldProblem } from '../errors.js';
 import { KUBEADM_SCHEMAS } from './schema.js';
 

@@ -1,7 +1,7 @@
 // zod schemas for the kubeadm configuration documents as they appear in files.
 // These check shape and types only (what Go's strict JSON decoding checks); value rules live in validate.ts.
 // Every object is strict so that unknown fields are reported.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidDuration } from './duration.js';
 
 const str = z.string();

@@ -75,7 +75,7 @@ export class NodeHost implements Host {
     const tail: string[] = [];
     for (;;) {
       try {
-        const real = fs.realpathSync(probe);
+        const real = fs.realpathSync.native(probe);
         if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
           throw new RootfsEscapeError(p, this.rootfs!, `a symbolic link leads to ${JSON.stringify(real)}`);
         }

@@ -1,0 +1,130 @@
+// The shipped entry runs dist/tskubeadm.cjs (scripts/bundle.mjs) with its V8 code cache. These tests
+// check the built bundle: V8 accepts the cache, the bundle behaves exactly like the per-module tree
+// it is made from (same output, same files, same exit codes), and it leaves the cluster-only packages
+// (Kubernetes client, gRPC, execa) unloaded until a command needs them.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, cleanupTmp, tmpDir } from './helpers.js';
+
+const BIN = path.join(REPO, 'bin/tskubeadm');
+const BUNDLE = path.join(REPO, 'dist/tskubeadm.cjs');
+const TREE = path.join(REPO, 'dist/cli/main.js');
+const REGISTER = path.join(REPO, 'test/unit/cli/fixtures/record-register.mjs');
+
+/** runs the per-module tree the bundle was made from, the way bin/tskubeadm runs the bundle */
+const TREE_RUNNER = `const { run } = await import(${JSON.stringify(TREE)});
+process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, { stdin: process.stdin });
+`;
+let treeRunner: string;
+
+beforeAll(() => {
+  // `npm run build` makes both; a stale or missing bundle is a build problem this test must show
+  expect(fs.existsSync(BUNDLE), `${BUNDLE} is missing: run npm run build`).toBe(true);
+  expect(fs.statSync(BUNDLE).mtimeMs).toBeGreaterThanOrEqual(fs.statSync(TREE).mtimeMs);
+  treeRunner = path.join(tmpDir(), 'tree-runner.mjs');
+  fs.writeFileSync(treeRunner, TREE_RUNNER);
+});
+afterAll(() => cleanupTmp());
+
+const CONFIG = `apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint: {advertiseAddress: 10.0.0.7}
+nodeRegistration: {name: bundle-test, criSocket: CRI_SOCKET}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+encryptionAlgorithm: ECDSA-P256
+`;
+function configFile(): string {
+  const dir = tmpDir();
+  const f = path.join(dir, 'kubeadm.yaml');
+  // a socket path nothing listens on
+  fs.writeFileSync(f, CONFIG.replace('CRI_SOCKET', `unix://${dir}/no-runtime.sock`));
+  return f;
+}
+
+const viaBundle = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+const viaTree = (args: string[]) => spawnSync(process.execPath, [treeRunner, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+
+describe('dist/tskubeadm.cjs', () => {
+  it('is loaded with a code cache V8 accepts', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(REPO, 'bin/bundle.mjs'))}); const b = m.loadBundle(); console.log(JSON.stringify({ rejected: b.cacheRejected, run: typeof b.exports.run }));`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ rejected: false, run: 'function' });
+  });
+
+  it('a damaged cache is rejected by V8 and the command still works', () => {
+    const scratch = tmpDir();
+    for (const f of ['tskubeadm', 'bundle.mjs']) {
+      fs.mkdirSync(path.join(scratch, 'bin'), { recursive: true });
+      fs.copyFileSync(path.join(REPO, 'bin', f), path.join(scratch, 'bin', f));
+    }
+    fs.mkdirSync(path.join(scratch, 'dist'));
+    fs.copyFileSync(BUNDLE, path.join(scratch, 'dist/tskubeadm.cjs'));
+    const cache = fs.readFileSync(`${BUNDLE}.cache`);
+    cache.fill(0x5a, 200, 4096); // past the header: the V8 data itself (V8 alone would crash on it)
+    fs.writeFileSync(path.join(scratch, 'dist/tskubeadm.cjs.cache'), cache);
+    const r = spawnSync(process.execPath, [path.join(scratch, 'bin/tskubeadm'), 'version', '-o', 'short'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(viaBundle(['version', '-o', 'short']).stdout);
+  });
+
+  for (const args of [['--help'], ['init', '--help'], ['init', 'phase', 'control-plane', '--help'], ['version', '-o', 'yaml'], ['config', 'print', 'init-defaults'], ['init', '--bogus-flag'], ['version', '-o', 'bogus']]) {
+    it(`prints what the module tree prints: tskubeadm ${args.join(' ')}`, () => {
+      const b = viaBundle(args);
+      const t = viaTree(args);
+      expect(b.stdout.length + b.stderr.length).toBeGreaterThan(0);
+      expect({ code: b.status, stdout: b.stdout, stderr: b.stderr }).toEqual({ code: t.status, stdout: t.stdout, stderr: t.stderr });
+    });
+  }
+
+  it('writes the same files as the module tree (control-plane and etcd phases in a --rootfs)', () => {
+    const trees: Record<string, string>[] = [];
+    const cfg = configFile();
+    for (const runner of [viaBundle, viaTree]) {
+      const root = tmpDir();
+      for (const p of [['certs', 'all'], ['etcd', 'local'], ['control-plane', 'all']]) {
+        const r = runner(['init', 'phase', ...p, '--rootfs', root, '--config', cfg]);
+        expect(r.status, r.stderr).toBe(0);
+      }
+      const files: Record<string, string> = {};
+      const dir = path.join(root, 'etc/kubernetes/manifests');
+      for (const f of fs.readdirSync(dir)) files[f] = fs.readFileSync(path.join(dir, f), 'utf8');
+      trees.push(files);
+    }
+    expect(Object.keys(trees[0]!).sort()).toEqual(['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml']);
+    expect(trees[0]).toEqual(trees[1]);
+  });
+
+  it('leaves the Kubernetes client, gRPC and execa unloaded for help and version', () => {
+    for (const args of [['--help'], ['version']]) {
+      const record = path.join(tmpDir(), 'modules.txt');
+      fs.writeFileSync(record, '');
+      const r = spawnSync(process.execPath, ['--import', REGISTER, BIN, ...args], { encoding: 'utf8', env: { ...process.env, TSK_RECORD_FILE: record } });
+      expect(r.status).toBe(0);
+      const urls = fs.readFileSync(record, 'utf8');
+      // the record sees the entry and the bundle itself
+      expect(urls).toContain('bin/bundle.mjs');
+      expect(urls).not.toMatch(/node_modules\/(@kubernetes|@grpc|execa)\//);
+    }
+  });
+
+  it('imports a package it leaves outside when a command needs it, also with the code cache (gRPC for the CRI)', () => {
+    const record = path.join(tmpDir(), 'modules.txt');
+    fs.writeFileSync(record, '');
+    const root = tmpDir();
+    // no container runtime inside the scratch root: the image check fails after loading gRPC
+    const r = spawnSync(process.execPath, ['--import', REGISTER, BIN, 'init', 'phase', 'preflight', '--rootfs', root, '--config', configFile(), '--ignore-preflight-errors', 'all'], {
+      encoding: 'utf8',
+      env: { ...process.env, TSK_RECORD_FILE: record },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toContain('could not connect to the container runtime');
+    expect(r.stdout + r.stderr).not.toContain('dynamic import');
+    expect(fs.readFileSync(record, 'utf8')).toMatch(/node_modules\/@grpc\/grpc-js\//);
+  });
+});
