@@ -1,14 +1,18 @@
-// Loads dist/tskubeadm.cjs, the single-file build of the CLI (scripts/bundle.mjs), through vm.Script
-// with the V8 code cache made at build time (dist/tskubeadm.cjs.cache): V8 then skips parsing and
-// compiling the functions the cache holds, which is most of what a short-lived phase process spends
-// before doing its work. A cache from another Node/V8 build, or with other V8 flags, is rejected by
-// V8 and the bundle is compiled as usual: slower, never wrong.
+// Loads the single-file builds of the CLI (scripts/bundle.mjs) through vm.Script with the V8 code
+// caches made at build time: V8 then skips parsing and compiling the functions a cache holds, which
+// is most of what a short-lived phase process spends before doing its work.
+//   dist/tskubeadm.cjs    the CLI with everything it imports except the packages below
+//   dist/kube-client.cjs  @kubernetes/client-node (5 MB), loaded only when a command talks to the API
+//   dist/grpc.cjs         @grpc/grpc-js and @grpc/proto-loader, for the CRI calls
+//   dist/execa.cjs        execa, for host commands
+// A cache from another Node/V8 build, or made under other V8 flags, is rejected by V8 and the bundle
+// is compiled as usual: slower, never wrong.
 //
-// Used by bin/tskubeadm and by scripts/bundle.mjs (which makes the cache with this same wrapper:
+// Used by bin/tskubeadm and by scripts/bundle.mjs (which makes the caches with this same wrapper:
 // V8 accepts a cache only for the exact source it was made from).
 //
 // V8 checks a cache's version, flags and length but, in release builds, not its content: a damaged
-// cache can crash the process. So the cache file carries a header, MAGIC + SHA-256 of the bundle it
+// cache can crash the process. So a cache file carries a header, MAGIC + SHA-256 of the bundle it
 // belongs to + SHA-256 of the V8 data, and anything that does not match is ignored (about 1 ms).
 
 import { createHash } from 'node:crypto';
@@ -18,8 +22,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
-export const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '../dist/tskubeadm.cjs');
-export const CACHE = `${BUNDLE}.cache`;
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '../dist');
+export const BUNDLE = join(DIST, 'tskubeadm.cjs');
+/**
+ * Packages with a bundle of their own, loaded on first import: bundle name -> the import specifiers
+ * it provides -> the export of the bundle that stands for that package's module ('' for the whole).
+ */
+export const SIDE_BUNDLES = {
+  'kube-client': { '@kubernetes/client-node': '' },
+  grpc: { '@grpc/grpc-js': 'grpc', '@grpc/proto-loader': 'protoLoader' },
+  execa: { execa: '' },
+};
+export const sideBundleFile = (name) => join(DIST, `${name}.cjs`);
+const PROVIDED = new Map(Object.entries(SIDE_BUNDLES).flatMap(([name, specs]) => Object.entries(specs).map(([spec, key]) => [spec, [sideBundleFile(name), key]])));
+export const cacheFile = (bundle) => `${bundle}.cache`;
 
 const MAGIC = Buffer.from('tskubeadm-v8-cache-1\n');
 const HEADER = MAGIC.length + 64;
@@ -39,25 +55,44 @@ export function openCache(bundle, file) {
   return data;
 }
 
-/** The bundle's exports ({ run }) and the compiled script (for createCachedData). */
-export function loadBundle({ cache = true } = {}) {
-  const bytes = readFileSync(BUNDLE);
-  const source = bytes.toString('utf8');
+const loaded = new Map();
+
+/**
+ * A bundle's exports and its compiled script (for createCachedData), loaded once per process.
+ * The bundles' dynamic imports come to importExternal: scripts/bundle.mjs rewrites every import()
+ * in them to __tskImport(), because on Node 20 a vm.Script made from a code cache cannot run import().
+ */
+export function loadBundle({ file = BUNDLE, cache = true } = {}) {
+  const known = loaded.get(file);
+  if (known) return known;
+  const bytes = readFileSync(file);
   let cachedData;
   if (cache) {
     try {
-      cachedData = openCache(bytes, readFileSync(CACHE));
+      cachedData = openCache(bytes, readFileSync(cacheFile(file)));
     } catch {
       /* no cache: compile */
     }
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __tskImport) {${source}\n})`, { filename: BUNDLE, cachedData });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __tskImport) {${bytes.toString('utf8')}\n})`, {
+    filename: file,
+    cachedData,
+  });
   const module = { exports: {} };
-  // the bundle's dynamic imports (the Kubernetes client, gRPC, execa, a few built-ins) come here:
-  // scripts/bundle.mjs rewrites them, as a vm.Script from a code cache cannot run import() on Node 20
-  const importExternal = (specifier) => import(specifier);
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE), importExternal);
-  return { exports: module.exports, script, cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), importExternal);
+  const r = { exports: module.exports, script, cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected };
+  loaded.set(file, r);
+  return r;
+}
+
+/** import() for the bundles: a package with a bundle of its own comes from it, anything else from node. */
+export async function importExternal(specifier) {
+  const side = PROVIDED.get(specifier);
+  if (side && existsSync(side[0])) {
+    const { exports } = loadBundle({ file: side[0] });
+    return side[1] ? exports[side[1]] : exports;
+  }
+  return import(specifier);
 }
 
 export const bundleBuilt = () => existsSync(BUNDLE);

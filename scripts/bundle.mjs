@@ -1,17 +1,23 @@
 #!/usr/bin/env node
-// Second half of `npm run build` (after tsc): bundles dist/cli/main.js and what it imports (our code,
-// commander, zod, js-yaml) into dist/tskubeadm.cjs with esbuild, then makes the V8 code cache that
-// bin/tskubeadm loads it with (bin/bundle.mjs).
+// Second half of `npm run build` (after tsc): bundles the CLI with esbuild and makes the V8 code
+// caches bin/tskubeadm loads the bundles with (bin/bundle.mjs).
+//   dist/tskubeadm.cjs    dist/cli/main.js and everything it imports (our code, commander, zod,
+//                         js-yaml), except the packages that have a bundle of their own, loaded
+//                         only when a command imports them (SIDE_BUNDLES in bin/bundle.mjs):
+//   dist/kube-client.cjs  @kubernetes/client-node, 5 MB, for commands that call the API
+//   dist/grpc.cjs         @grpc/grpc-js and @grpc/proto-loader, for the CRI calls
+//   dist/execa.cjs        execa, for host commands
+// Modules that the code imports lazily (import()) stay lazy: esbuild evaluates them on first use.
 //
-// Why: a phase process spent ~110 ms of its ~170 ms before doing any work on loading ~170 ES
-// modules and compiling them; one file with a code cache takes ~45 ms (see the note in the README's
-// "Speed" section and bench/run.mjs). The packages that only cluster phases need (the Kubernetes
-// client, gRPC, execa) stay outside the bundle and are still imported lazily from node_modules.
+// Why: a phase process spent ~110 ms of its ~170 ms on loading ~170 ES modules and compiling them
+// before doing any work; importing the Kubernetes client took 380 ms, gRPC 80 ms, execa 100 ms.
+// From the bundles with their caches these take ~45, ~50 and a few ms (bench/run.mjs measures the
+// phases; the README's "Speed" section has the figures).
 //
-// The cache is "trained": a child process loads the bundle, runs the commands a short-lived process
-// typically runs (help, version, config print, the file phases of init in a scratch --rootfs) so
-// that V8 compiles those functions, then writes script.createCachedData(). A second child checks that
-// V8 accepts the cache; the build fails if it does not.
+// The caches are "trained": a child process loads a bundle, runs what a short-lived process
+// typically runs (help, version, config print, the file phases and preflight of init in a scratch
+// --rootfs; for the client, loading a kubeconfig) so that V8 compiles those functions, then writes
+// script.createCachedData(). A second child checks that V8 accepts each cache; the build fails if not.
 //
 //   node scripts/bundle.mjs            (npm run build runs it)
 
@@ -23,50 +29,83 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const loader = join(repo, 'bin/bundle.mjs');
-const { BUNDLE, CACHE, loadBundle, sealCache } = await import(loader);
+const { BUNDLE, SIDE_BUNDLES, sideBundleFile, cacheFile, importExternal, loadBundle, sealCache } = await import(join(repo, 'bin/bundle.mjs'));
+const bundleFile = (which) => (which === 'main' ? BUNDLE : sideBundleFile(which));
 
-/** packages left to node_modules: only the cluster phases, CRI and host commands use them */
-export const EXTERNAL = ['@kubernetes/client-node', '@grpc/grpc-js', '@grpc/proto-loader', 'execa'];
+const COMMON = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'eof',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  write: false,
+};
+
+/**
+ * Node 20 loses a vm.Script's dynamic-import callback when the script comes from a code cache
+ * ("A dynamic import callback was not specified"), so a bundle must not call import() itself: each
+ * import("x") becomes __tskImport("x"), which bin/bundle.mjs passes in (an ES module, where import()
+ * works). An import() with a computed specifier cannot be rewritten and fails the build.
+ */
+function rewriteImports(text, file, minimum) {
+  let rewritten = 0;
+  const out = text.replace(/\bimport\((["'])([^"'()]+)\1\)/g, (_m, _q, spec) => {
+    rewritten++;
+    return `__tskImport(${JSON.stringify(spec)})`;
+  });
+  const left = /\bimport\(/.exec(out);
+  if (left) throw new Error(`${file}: an import() is left that the code cache would break, near: ${out.slice(left.index - 80, left.index + 80)}`);
+  if (rewritten < minimum) throw new Error(`${file}: expected at least ${minimum} import() calls to rewrite, found ${rewritten}`);
+  return out;
+}
 
 async function bundle() {
   const entry = join(repo, 'dist/cli/main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run tsc first (npm run build does both)`);
   const { build } = await import('esbuild');
-  rmSync(CACHE, { force: true });
-  const result = await build({
-    entryPoints: [entry],
-    outfile: BUNDLE,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: EXTERNAL,
-    legalComments: 'eof',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    logLevel: 'warning',
-    write: false,
-  });
-  // Node 20 loses a vm.Script's dynamic-import callback when the script comes from a code cache
-  // ("A dynamic import callback was not specified"), so the bundle must not use import() itself:
-  // each import("x") of a package or built-in left outside goes through __tskImport, which
-  // bin/bundle.mjs passes in (an ES module, where import() works).
-  let text = result.outputFiles[0].text;
-  let rewritten = 0;
-  text = text.replace(/\bimport\((["'])([^"'()]+)\1\)/g, (_m, _q, spec) => {
-    rewritten++;
-    return `__tskImport(${JSON.stringify(spec)})`;
-  });
-  const left = /\bimport\(/.exec(text);
-  if (left) throw new Error(`bundle: an import() is left that the cache would break, near: ${text.slice(left.index - 80, left.index + 80)}`);
-  if (rewritten < EXTERNAL.length) throw new Error(`bundle: expected at least ${EXTERNAL.length} import() calls of external packages, found ${rewritten}`);
-  writeFileSync(BUNDLE, text);
+  for (const w of ['main', ...Object.keys(SIDE_BUNDLES)]) rmSync(cacheFile(bundleFile(w)), { force: true });
+  const external = Object.values(SIDE_BUNDLES).flatMap((specs) => Object.keys(specs));
+
+  const main = await build({ ...COMMON, entryPoints: [entry], outfile: BUNDLE, external });
+  // at least every package with a bundle of its own must have been found and rewritten
+  writeFileSync(BUNDLE, rewriteImports(main.outputFiles[0].text, BUNDLE, external.length));
+
+  for (const [name, specs] of Object.entries(SIDE_BUNDLES)) {
+    const contents = Object.entries(specs)
+      .map(([spec, key]) => (key ? `export * as ${key} from '${spec}';` : `export * from '${spec}';`))
+      .join('\n');
+    const out = sideBundleFile(name);
+    const r = await build({ ...COMMON, stdin: { contents, resolveDir: repo, loader: 'js' }, outfile: out });
+    writeFileSync(out, rewriteImports(r.outputFiles[0].text, out, 0));
+  }
 }
 
-/** In a child: load the bundle without a cache, run typical short commands, write the cache. */
+const TRAIN_KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJkekNDQVIyZ0F3SUJBZ0lCQURBS0JnZ3Foa2pPUFFRREFqQWpNU0V3SHdZRFZRUUREQmhyTTNNdGMyVnkKZG1WeUxXTmhRREUzTmpNeE5qazJNRGN3SGhjTk1qVXhNVEl4TURFeE16STNXaGNOTXpVeE1URTVNREV4TXpJMwpXakFqTVNFd0h3WURWUVFEREJock0zTXRjMlZ5ZG1WeUxXTmhRREUzTmpNeE5qazJNRGN3V1RBVEJnY3Foa2pPClBRSUJCZ2dxaGtqT1BRTUJCd05DQUFTSUNiVGQrc3p4NXdxT0dWU2dOWmtzSDl6d2k5Qm1JNzBxRXk5bE1OQUcKTldQWWxzeUVmMEhWdXR1eXJJNmJyU1lXNmx3ZnlkTkV2dU9hWE9hQkZoY0dvMEl3UURBT0JnTlZIUThCQWY4RQpCQU1DQXFRd0R3WURWUjBUQVFIL0JBVXdBd0VCL3pBZEJnTlZIUTRFRmdRVXhxdEY3ZXlmYkJOSmtwbVU5WE9NCnN2bDRwQ0F3Q2dZSUtvWkl6ajBFQXdJRFNBQXdSUUlnZXY0d0hQbVpFMjBnM0FaUmVaeG5TNk1LbkNkS3ptMG0KUUxXN0tKU2dJTFVDSVFDb2l4NE44aFptV2NaaFRDUTVpWHBsZTFtdHpIWU1vVzJqY0ppdHJQZHVHZz09Ci0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K
+    server: https://127.0.0.1:6443
+  name: train
+contexts:
+- context: {cluster: train, user: train}
+  name: train
+current-context: train
+users:
+- name: train
+  user: {token: not-a-real-token}
+`;
+
+/**
+ * In a child: load the main bundle, run typical short commands (which load some side bundles, e.g.
+ * gRPC for preflight's image check), exercise each side bundle a little, then write every bundle's
+ * sealed cache. The caches were removed before bundling, so everything here compiles afresh.
+ */
 async function train() {
-  const { exports, script } = loadBundle({ cache: false });
+  const { exports } = loadBundle({ file: BUNDLE, cache: false });
   const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
   const root = mkdtempSync(join(tmpdir(), 'tsk-bundle-train-'));
   try {
@@ -77,7 +116,8 @@ async function train() {
         'apiVersion: kubeadm.k8s.io/v1beta4',
         'kind: InitConfiguration',
         'localAPIEndpoint: {advertiseAddress: 10.0.0.10}',
-        'nodeRegistration: {name: train, criSocket: unix:///run/containerd/containerd.sock}',
+        // nothing listens there: preflight's image check loads gRPC and fails to connect
+        `nodeRegistration: {name: train, criSocket: "unix://${root}/no-runtime.sock"}`,
         '---',
         'apiVersion: kubeadm.k8s.io/v1beta4',
         'kind: ClusterConfiguration',
@@ -85,6 +125,7 @@ async function train() {
         '',
       ].join('\n'),
     );
+    const phase = (...p) => ['init', 'phase', ...p, '--rootfs', root, '--config', cfg];
     const runs = [
       ['--help'],
       ['version', '-o', 'json'],
@@ -92,9 +133,14 @@ async function train() {
       ['init', 'phase', 'certs', '--help'],
       ['config', 'print', 'init-defaults'],
       ['config', 'validate', '--config', cfg],
-      ...[['certs', 'all'], ['kubeconfig', 'all'], ['etcd', 'local'], ['control-plane', 'all']].map((p) => ['init', 'phase', ...p, '--rootfs', root, '--config', cfg]),
+      phase('preflight', '--ignore-preflight-errors', 'all'),
+      phase('certs', 'all'),
+      phase('kubeconfig', 'all'),
+      phase('etcd', 'local'),
+      phase('control-plane', 'all'),
       // a second round reuses what the first wrote: the load-and-verify paths
-      ...[['certs', 'all'], ['kubeconfig', 'all']].map((p) => ['init', 'phase', ...p, '--rootfs', root, '--config', cfg]),
+      phase('certs', 'all'),
+      phase('kubeconfig', 'all'),
     ];
     for (const argv of runs) {
       const code = await exports.run(argv, { stdout: sink(), stderr: sink() }, { env: { PATH: process.env.PATH ?? '' } });
@@ -103,26 +149,43 @@ async function train() {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  const tmp = `${CACHE}.tmp-${process.pid}`;
-  writeFileSync(tmp, sealCache(readFileSync(BUNDLE), script.createCachedData()));
-  renameSync(tmp, CACHE);
+  const k8s = await importExternal('@kubernetes/client-node');
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(TRAIN_KUBECONFIG);
+  await kc.applyToHTTPSOptions({});
+  const grpc = await importExternal('@grpc/grpc-js');
+  new grpc.Client(`unix://${tmpdir()}/tsk-train-no-runtime.sock`, grpc.credentials.createInsecure()).close();
+  const { execa } = await importExternal('execa');
+  await execa(process.execPath, ['-e', '0']);
+
+  for (const which of ['main', ...Object.keys(SIDE_BUNDLES)]) {
+    const file = bundleFile(which);
+    const out = cacheFile(file);
+    const tmp = `${out}.tmp-${process.pid}`;
+    writeFileSync(tmp, sealCache(readFileSync(file), loadBundle({ file }).script.createCachedData()));
+    renameSync(tmp, out);
+  }
 }
 
-function child(mode) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), mode], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new Error(`bundle ${mode} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+function child(...args) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`bundle ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
   return r.stdout;
 }
 
-const mode = process.argv[2];
+const [mode, which] = process.argv.slice(2);
 if (mode === '--train') {
   await train();
+  // the training's gRPC channel and timers must not keep the child alive
+  process.exit(0);
 } else if (mode === '--check') {
-  const { cacheRejected } = loadBundle();
+  const { cacheRejected } = loadBundle({ file: bundleFile(which) });
   process.stdout.write(cacheRejected === false ? 'accepted' : `rejected (${cacheRejected})`);
 } else {
   await bundle();
   child('--train');
-  const verdict = child('--check');
-  if (verdict !== 'accepted') throw new Error(`V8 did not accept the code cache it just made: ${verdict}`);
+  for (const w of ['main', ...Object.keys(SIDE_BUNDLES)]) {
+    const verdict = child('--check', w);
+    if (verdict !== 'accepted') throw new Error(`V8 did not accept the ${w} code cache it just made: ${verdict}`);
+  }
 }
