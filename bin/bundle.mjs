@@ -96,3 +96,6 @@ export async function importExternal(specifier) {
 }
 
 export const bundleBuilt = () => existsSync(BUNDLE);
+
+/** the bundle files this process has loaded so far */
+export const loadedBundles = () => [...loaded.keys()];
