@@ -39,6 +39,11 @@ export interface RetryOptions {
 export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
 
 export interface KubeClient {
+  /**
+   * True when the order of requests is visible to the user (the dry-run client prints each one):
+   * callers must then send them one after the other, in kubeadm's order.
+   */
+  readonly ordered?: boolean;
   // ---- primitives: exactly one API request each ----
   /** the object, or undefined when the server answers 404 */
   get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined>;

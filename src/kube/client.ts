@@ -49,6 +49,17 @@ function goArch(): string {
   return a === 'x64' ? 'amd64' : a === 'ia32' ? '386' : a;
 }
 
+/**
+ * Starts loading @kubernetes/client-node (tens of ms even from its bundle) so that the first API call
+ * does not wait for it: init calls this while it waits for the control plane anyway.
+ */
+export function preloadKubeClient(): Promise<void> {
+  return import('@kubernetes/client-node').then(
+    () => undefined,
+    () => undefined, // createKubeClient reports a missing package when it is really needed
+  );
+}
+
 /** Build a client from kubeconfig text. Loads @kubernetes/client-node on first use. */
 export async function createKubeClient(opts: KubeClientOptions): Promise<KubeClient> {
   const k8s = await import('@kubernetes/client-node');

@@ -118,6 +118,8 @@ function applyMergePatch(target: unknown, patch: unknown): unknown {
 }
 
 export class RecordingKubeClient extends BaseKubeClient {
+  /** requests are printed as they are made: they must come in kubeadm's order */
+  readonly ordered = true;
   /** every request, in order */
   readonly actions: RecordedAction[] = [];
   private readonly store = new Map<string, KubeObject>();

@@ -206,6 +206,8 @@ export const waitControlPlanePhase: Phase<InitData> = {
     const endpoints = componentEndpoints(manifests, d.cfg.init.localAPIEndpoint.advertiseAddress);
     const creds = await adminCredentials(d);
     for (const ep of endpoints) out.print('control-plane-check', `Checking ${ep.name} at ${ep.url}`);
+    // the phases after this one talk to the API: load the client while the components start
+    if (!d.dryRun) void import('../../kube/client.js').then((m) => m.preloadKubeClient(), () => undefined);
     const results = await Promise.all(
       endpoints.map(async (ep) => {
         const r = await pollUntil(d.host, cpTimeout, async () => {

@@ -25,7 +25,7 @@ import {
 } from '../../../kube/objects/bootstraptoken.js';
 import { isAlreadyExists, isForbidden } from '../../../kube/errors.js';
 import { poll, PollTimeoutError } from '../../../kube/poll.js';
-import { wrapApiError } from './util.js';
+import { inOrder, wrapApiError } from './util.js';
 
 /**
  * Creates (or, with failIfExists=false, replaces) the Secret of every token (kubeadm's
@@ -59,55 +59,72 @@ export async function runBootstrapToken(client: KubeClient, out: Output, input: 
     else if (input.tokens.length > 1) out.print('bootstrap-token', `Using tokens: [${input.tokens.map((t) => t.token).join(' ')}]`);
   }
   out.print('bootstrap-token', 'Configuring bootstrap tokens, cluster-info ConfigMap, RBAC Roles');
-  try {
-    await updateOrCreateTokens(client, false, input.tokens, input.now);
-  } catch (e) {
-    throw wrapApiError('error updating or creating token', e);
-  }
-
-  const step = async (line: string | undefined, objs: KubeObject[], context: string | undefined) => {
-    if (line) out.print('bootstrap-token', line);
-    try {
-      for (const o of objs) await client.apply(o);
-    } catch (e) {
-      throw context ? wrapApiError(context, e) : e;
-    }
-  };
-  await step(
-    'Configured RBAC rules to allow Node Bootstrap tokens to get nodes',
-    [getNodesClusterRole(), getNodesClusterRoleBinding()],
-    'error allowing bootstrap tokens to get Nodes',
-  );
-  await step(
-    'Configured RBAC rules to allow Node Bootstrap tokens to post CSRs in order for nodes to get long term certificate credentials',
-    [kubeletBootstrapClusterRoleBinding()],
-    'error allowing bootstrap tokens to post CSRs',
-  );
-  await step(
-    'Configured RBAC rules to allow the csrapprover controller automatically approve CSRs from a Node Bootstrap Token',
-    [nodeAutoApproveBootstrapClusterRoleBinding()],
-    'error auto-approving node bootstrap tokens',
-  );
-  await step(
-    'Configured RBAC rules to allow certificate rotation for all node client certificates in the cluster',
-    [nodeAutoApproveCertificateRotationClusterRoleBinding()],
-    undefined,
-  );
-  await step(
-    'Configured RBAC rules to allow the API server kubelet client certificate to access the kubelet API',
-    [apiServerKubeletClientClusterRoleBinding()],
-    'error allowing API server to access kubelet API',
-  );
-
-  out.print('bootstrap-token', `Creating the "${CLUSTER_INFO}" ConfigMap in the "kube-public" namespace`);
-  let kubeconfig: string;
+  let kubeconfig: string | undefined;
+  let kubeconfigError: unknown;
   try {
     kubeconfig = clusterInfoKubeconfig(input.adminKubeconfig);
   } catch (e) {
-    throw wrapApiError('error creating bootstrap ConfigMap', e);
+    kubeconfigError = e;
   }
-  await step(undefined, [clusterInfoConfigMap(kubeconfig)], 'error creating bootstrap ConfigMap');
-  await step(undefined, [clusterInfoRole(), clusterInfoRoleBinding()], 'error creating clusterinfo RBAC rules');
+  interface Step {
+    line?: string;
+    objs: KubeObject[];
+    context: string | undefined;
+  }
+  const steps: Step[] = [
+    {
+      line: 'Configured RBAC rules to allow Node Bootstrap tokens to get nodes',
+      objs: [getNodesClusterRole(), getNodesClusterRoleBinding()],
+      context: 'error allowing bootstrap tokens to get Nodes',
+    },
+    {
+      line: 'Configured RBAC rules to allow Node Bootstrap tokens to post CSRs in order for nodes to get long term certificate credentials',
+      objs: [kubeletBootstrapClusterRoleBinding()],
+      context: 'error allowing bootstrap tokens to post CSRs',
+    },
+    {
+      line: 'Configured RBAC rules to allow the csrapprover controller automatically approve CSRs from a Node Bootstrap Token',
+      objs: [nodeAutoApproveBootstrapClusterRoleBinding()],
+      context: 'error auto-approving node bootstrap tokens',
+    },
+    {
+      line: 'Configured RBAC rules to allow certificate rotation for all node client certificates in the cluster',
+      objs: [nodeAutoApproveCertificateRotationClusterRoleBinding()],
+      context: undefined,
+    },
+    {
+      line: 'Configured RBAC rules to allow the API server kubelet client certificate to access the kubelet API',
+      objs: [apiServerKubeletClientClusterRoleBinding()],
+      context: 'error allowing API server to access kubelet API',
+    },
+    ...(kubeconfig === undefined ? [] : [{ objs: [clusterInfoConfigMap(kubeconfig)], context: 'error creating bootstrap ConfigMap' }]),
+    { objs: [clusterInfoRole(), clusterInfoRoleBinding()], context: 'error creating clusterinfo RBAC rules' },
+  ];
+  // the token Secrets and every RBAC group are independent: they go out together (one after the
+  // other in a dry run), and their lines and errors come in kubeadm's order
+  const [tokens, ...applied] = inOrder(client, [
+    () => updateOrCreateTokens(client, false, input.tokens, input.now),
+    ...steps.map((s) => async () => {
+      for (const o of s.objs) await client.apply(o);
+    }),
+  ]);
+  try {
+    await tokens!();
+  } catch (e) {
+    throw wrapApiError('error updating or creating token', e);
+  }
+  for (const [i, s] of steps.entries()) {
+    if (i === 5) {
+      out.print('bootstrap-token', `Creating the "${CLUSTER_INFO}" ConfigMap in the "kube-public" namespace`);
+      if (kubeconfigError !== undefined) throw wrapApiError('error creating bootstrap ConfigMap', kubeconfigError);
+    }
+    if (s.line) out.print('bootstrap-token', s.line);
+    try {
+      await applied[i]!();
+    } catch (e) {
+      throw s.context ? wrapApiError(s.context, e) : e;
+    }
+  }
 }
 
 /**

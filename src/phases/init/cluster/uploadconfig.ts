@@ -15,7 +15,7 @@ import {
   nodesKubeadmConfigRole,
   nodesKubeadmConfigRoleBinding,
 } from '../../../kube/objects/uploadconfig.js';
-import { wrapApiError } from './util.js';
+import { inOrder, wrapApiError } from './util.js';
 
 /**
  * Stores the marshalled ClusterConfiguration in kube-system/kubeadm-config (created, or its
@@ -24,12 +24,16 @@ import { wrapApiError } from './util.js';
  */
 export async function uploadKubeadmConfig(client: KubeClient, out: Output, clusterConfigurationYaml: string): Promise<void> {
   out.print('upload-config', `Storing the configuration used in ConfigMap "${KUBEADM_CONFIG_CONFIGMAP}" in the "kube-system" Namespace`);
+  const requests = inOrder(client, [
+    () =>
+      client.createOrMutate(kubeadmConfigConfigMap(clusterConfigurationYaml), (cm: ConfigMapObject) => {
+        cm.data = { ...(cm.data ?? {}), [CLUSTER_CONFIGURATION_KEY]: clusterConfigurationYaml };
+      }),
+    () => client.apply(nodesKubeadmConfigRole()),
+    () => client.apply(nodesKubeadmConfigRoleBinding()),
+  ]);
   try {
-    await client.createOrMutate(kubeadmConfigConfigMap(clusterConfigurationYaml), (cm: ConfigMapObject) => {
-      cm.data = { ...(cm.data ?? {}), [CLUSTER_CONFIGURATION_KEY]: clusterConfigurationYaml };
-    });
-    await client.apply(nodesKubeadmConfigRole());
-    await client.apply(nodesKubeadmConfigRoleBinding());
+    for (const r of requests) await r();
   } catch (e) {
     throw wrapApiError('error uploading the kubeadm ClusterConfiguration', e);
   }
@@ -49,14 +53,19 @@ export async function uploadKubeletConfig(
     'kubelet',
     `Creating a ConfigMap "${KUBELET_CONFIG_CONFIGMAP}" in namespace kube-system with the configuration for the kubelets in the cluster`,
   );
+  const [configMap, role, binding] = inOrder(client, [
+    () => client.apply(kubeletConfigConfigMap(kubeletConfigYaml, opts)),
+    () => client.apply(kubeletConfigRole()),
+    () => client.apply(kubeletConfigRoleBinding()),
+  ]);
   try {
-    await client.apply(kubeletConfigConfigMap(kubeletConfigYaml, opts));
+    await configMap!();
   } catch (e) {
     throw wrapApiError('error creating kubelet configuration ConfigMap', e);
   }
   try {
-    await client.apply(kubeletConfigRole());
-    await client.apply(kubeletConfigRoleBinding());
+    await role!();
+    await binding!();
   } catch (e) {
     throw wrapApiError('error creating kubelet configuration ConfigMap: error creating kubelet configuration configmap RBAC rules', e);
   }
