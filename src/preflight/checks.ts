@@ -1,6 +1,7 @@
 // The individual preflight checks of kubeadm 1.37, with kubeadm's names, levels and wording.
 import type { ExternalEtcd, PullPolicy } from '../config/types.js';
 import type { CriClient } from '../cri/client.js';
+import type { Host } from '../host/types.js';
 import { getInitSystem } from '../host/initsystem.js';
 import { KUBERNETES_VERSION } from '../versions.js';
 import { compareSemver, goExecError, goQuote, parseSemantic, semverString, type SemVer } from './goutil.js';
@@ -341,9 +342,14 @@ export function swapCheck(): Check {
 
 const KUBELET_VERSION_RE = /^\s*Kubernetes v((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)([-\w.+]*)?)\s*$/;
 
-/** runs `kubelet --version`; throws kubeadm's error text */
+/** runs `kubelet --version` (once per preflight run: two checks need it); throws kubeadm's error text */
 export async function getKubeletVersion(ctx: CheckContext): Promise<SemVer> {
-  const r = await ctx.host.exec('kubelet', ['--version']);
+  let run = ctx.shared?.get('kubelet --version') as ReturnType<Host['exec']> | undefined;
+  if (!run) {
+    run = ctx.host.exec('kubelet', ['--version']);
+    ctx.shared?.set('kubelet --version', run);
+  }
+  const r = await run;
   if (r.exitCode !== 0) throw new Error(`cannot execute 'kubelet --version': ${goExecError('kubelet', r)}`);
   const out = r.stdout.trim();
   const m = KUBELET_VERSION_RE.exec(out);

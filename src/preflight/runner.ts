@@ -24,6 +24,8 @@ export interface CheckContext {
   lookupHost(name: string): Promise<string[]>;
   /** the kubeadm (Kubernetes) version this tool stands for, e.g. v1.37.2 */
   kubeadmVersion: string;
+  /** results shared by the checks of one run (runChecks makes it), e.g. one `kubelet --version` for two checks */
+  shared?: Map<string, Promise<unknown>>;
 }
 
 export interface Check {
@@ -65,10 +67,11 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   const failed: string[] = [];
   // The checks are independent (files, ports, commands, the CRI): run them all at once, then
   // report in kubeadm's order.
+  const run = { ...ctx, shared: new Map<string, Promise<unknown>>() };
   const results = await Promise.all(
     checks.map(async (c): Promise<CheckResult> => {
       try {
-        return await c.run(ctx);
+        return await c.run(run);
       } catch (e) {
         // a check that blows up is a failed check, not a crash
         return result([], [e instanceof Error ? e.message : String(e)]);
