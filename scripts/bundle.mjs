@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Second half of `npm run build` (after tsc): bundles the CLI with esbuild and makes the V8 code
-// caches bin/tskubeadm loads the bundles with (bin/bundle.mjs).
+// caches bin/tskubeadm loads the bundles with (bin/bundle.cjs).
 //   dist/tskubeadm.cjs    dist/cli/main.js and everything it imports (our code, commander, zod,
 //                         js-yaml), except the packages that have a bundle of their own, loaded
-//                         only when a command imports them (SIDE_BUNDLES in bin/bundle.mjs):
+//                         only when a command imports them (SIDE_BUNDLES in bin/bundle.cjs):
 //   dist/kube-client.cjs  @kubernetes/client-node, 5 MB, for commands that call the API
 //   dist/grpc.cjs         @grpc/grpc-js and @grpc/proto-loader, for the CRI calls
 //   dist/execa.cjs        execa, for host commands
@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { BUNDLE, SIDE_BUNDLES, sideBundleFile, cacheFile, importExternal, loadBundle, sealCache } = await import(join(repo, 'bin/bundle.mjs'));
+const { BUNDLE, SIDE_BUNDLES, sideBundleFile, cacheFile, importExternal, loadBundle, sealCache } = await import(join(repo, 'bin/bundle.cjs'));
 const bundleFile = (which) => (which === 'main' ? BUNDLE : sideBundleFile(which));
 
 const COMMON = {
@@ -47,7 +47,7 @@ const COMMON = {
 /**
  * Node 20 loses a vm.Script's dynamic-import callback when the script comes from a code cache
  * ("A dynamic import callback was not specified"), so a bundle must not call import() itself: each
- * import("x") becomes __tskImport("x"), which bin/bundle.mjs passes in (an ES module, where import()
+ * import("x") becomes __tskImport("x"), which bin/bundle.cjs passes in (a file node loaded itself, where import()
  * works). An import() with a computed specifier cannot be rewritten and fails the build.
  */
 function rewriteImports(text, file, minimum) {

@@ -52,14 +52,14 @@ const viaTree = (args: string[]) => spawnSync(process.execPath, [treeRunner, ...
 
 describe('dist/tskubeadm.cjs', () => {
   it('is loaded with a code cache V8 accepts', () => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(REPO, 'bin/bundle.mjs'))}); const b = m.loadBundle(); console.log(JSON.stringify({ rejected: b.cacheRejected, run: typeof b.exports.run }));`], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(REPO, 'bin/bundle.cjs'))}); const b = m.loadBundle(); console.log(JSON.stringify({ rejected: b.cacheRejected, run: typeof b.exports.run }));`], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ rejected: false, run: 'function' });
   });
 
   it('a damaged cache is rejected by V8 and the command still works', () => {
     const scratch = tmpDir();
-    for (const f of ['tskubeadm', 'bundle.mjs']) {
+    for (const f of ['tskubeadm', 'bundle.cjs', 'package.json']) {
       fs.mkdirSync(path.join(scratch, 'bin'), { recursive: true });
       fs.copyFileSync(path.join(REPO, 'bin', f), path.join(scratch, 'bin', f));
     }
@@ -103,7 +103,7 @@ describe('dist/tskubeadm.cjs', () => {
   /** runs tskubeadm in one process through the bundle loader; returns its exit code and the bundles it loaded */
   function bundlesLoadedBy(args: string[]): { code: number; bundles: string[]; output: string } {
     const script = `
-      const m = await import(${JSON.stringify(path.join(REPO, 'bin/bundle.mjs'))});
+      const m = await import(${JSON.stringify(path.join(REPO, 'bin/bundle.cjs'))});
       let output = '';
       const sink = { write: (c) => { output += c; return true; }, on() {}, once() {}, emit() {}, end() {} };
       const code = await m.loadBundle().exports.run(JSON.parse(process.argv[1]), { stdout: sink, stderr: sink });
@@ -147,7 +147,7 @@ describe('dist/tskubeadm.cjs', () => {
   });
 
   it('a package without a bundle of its own is imported by node', () => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(REPO, 'bin/bundle.mjs'))}); const os = await m.importExternal('node:os'); console.log(typeof os.cpus, m.loadedBundles().length);`], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(REPO, 'bin/bundle.cjs'))}); const os = await m.importExternal('node:os'); console.log(typeof os.cpus, m.loadedBundles().length);`], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('function 0');
   });
 });

@@ -15,39 +15,41 @@
 // cache can crash the process. So a cache file carries a header, MAGIC + SHA-256 of the bundle it
 // belongs to + SHA-256 of the V8 data, and anything that does not match is ignored (about 1 ms).
 
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// CommonJS, as bin/tskubeadm (bin/package.json): a process that starts through the ES module loader
+// spends several more milliseconds before running anything.
+'use strict';
+const { createHash } = require('node:crypto');
+const { existsSync, readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
-const DIST = join(dirname(fileURLToPath(import.meta.url)), '../dist');
-export const BUNDLE = join(DIST, 'tskubeadm.cjs');
+const DIST = join(__dirname, '../dist');
+const BUNDLE = join(DIST, 'tskubeadm.cjs');
 /**
  * Packages with a bundle of their own, loaded on first import: bundle name -> the import specifiers
  * it provides -> the export of the bundle that stands for that package's module ('' for the whole).
  */
-export const SIDE_BUNDLES = {
+const SIDE_BUNDLES = {
   'kube-client': { '@kubernetes/client-node': '' },
   grpc: { '@grpc/grpc-js': 'grpc', '@grpc/proto-loader': 'protoLoader' },
   execa: { execa: '' },
 };
-export const sideBundleFile = (name) => join(DIST, `${name}.cjs`);
+const sideBundleFile = (name) => join(DIST, `${name}.cjs`);
 const PROVIDED = new Map(Object.entries(SIDE_BUNDLES).flatMap(([name, specs]) => Object.entries(specs).map(([spec, key]) => [spec, [sideBundleFile(name), key]])));
-export const cacheFile = (bundle) => `${bundle}.cache`;
+const cacheFile = (bundle) => `${bundle}.cache`;
 
 const MAGIC = Buffer.from('tskubeadm-v8-cache-1\n');
 const HEADER = MAGIC.length + 64;
 const sha256 = (b) => createHash('sha256').update(b).digest();
 
 /** The cache file's bytes for V8's data made from `bundle` (the bundle file's bytes). */
-export function sealCache(bundle, data) {
+function sealCache(bundle, data) {
   return Buffer.concat([MAGIC, sha256(bundle), sha256(data), data]);
 }
 
 /** V8's data from a cache file, or undefined when it is not the intact cache of this bundle. */
-export function openCache(bundle, file) {
+function openCache(bundle, file) {
   if (file.length <= HEADER || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const data = file.subarray(HEADER);
   if (!file.subarray(MAGIC.length, MAGIC.length + 32).equals(sha256(bundle))) return undefined;
@@ -62,7 +64,7 @@ const loaded = new Map();
  * The bundles' dynamic imports come to importExternal: scripts/bundle.mjs rewrites every import()
  * in them to __tskImport(), because on Node 20 a vm.Script made from a code cache cannot run import().
  */
-export function loadBundle({ file = BUNDLE, cache = true } = {}) {
+function loadBundle({ file = BUNDLE, cache = true } = {}) {
   const known = loaded.get(file);
   if (known) return known;
   const bytes = readFileSync(file);
@@ -86,7 +88,7 @@ export function loadBundle({ file = BUNDLE, cache = true } = {}) {
 }
 
 /** import() for the bundles: a package with a bundle of its own comes from it, anything else from node. */
-export async function importExternal(specifier) {
+async function importExternal(specifier) {
   const side = PROVIDED.get(specifier);
   if (side && existsSync(side[0])) {
     const { exports } = loadBundle({ file: side[0] });
@@ -95,7 +97,9 @@ export async function importExternal(specifier) {
   return import(specifier);
 }
 
-export const bundleBuilt = () => existsSync(BUNDLE);
+const bundleBuilt = () => existsSync(BUNDLE);
 
 /** the bundle files this process has loaded so far */
-export const loadedBundles = () => [...loaded.keys()];
+const loadedBundles = () => [...loaded.keys()];
+
+module.exports = { BUNDLE, SIDE_BUNDLES, sideBundleFile, cacheFile, sealCache, openCache, loadBundle, importExternal, bundleBuilt, loadedBundles };
