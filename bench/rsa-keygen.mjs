@@ -1,23 +1,31 @@
 #!/usr/bin/env node
-// Where the RSA-2048 time goes, and what a faster generator could save. Measures, for N keys
-// generated concurrently on the libuv pool (as the certs/kubeconfig phases do):
-//   A. crypto.generateKeyPair('rsa')       - what src/pki/keys.ts does (OpenSSL 3.0: 64 Miller-Rabin
-//                                            rounds per 1024-bit prime)
+// Where the RSA-2048 time goes, and what each generator costs. Measures, for N keys all requested
+// at once, wall and CPU (user+sys of the whole process, all threads):
+//   A. crypto.generateKeyPair('rsa')       - OpenSSL 3.0's own generator (FIPS 186-4 auxiliary
+//                                            primes, 64 Miller-Rabin rounds per 1024-bit prime)
 //   B. two crypto.generatePrime(1024) + CRT - OpenSSL's prime search, key assembled in JS
-//   C. incremental sieve + crypto.checkPrime(checks: 5) - FIPS 186-5 (table B.1) rounds for
-//      1024-bit primes of a 2048-bit key; the key assembled in JS
-// B and C keys are checked: openssl-compatible PKCS#1 export, sign/verify round trip, 2048-bit n.
-// Note: OpenSSL 3's BN_check_prime raises `checks` below 64 to 64 rounds (checkPrime of a 1024-bit
-// prime takes the same ~15 ms with checks 1, 5 or 64, twice that with 128), so C really runs 64.
-// The product version is src/pki/rsa.ts; bench/rsa-pool.mjs compares it the way KeyPool runs it.
-// This is a measurement for the pki module's owner, not product code.
+//   C. incremental sieve (first 2048 odd primes) + crypto.checkPrime(checks: 5) - the previous
+//      src/pki/rsa.ts; OpenSSL 3's BN_check_prime raises `checks` below 64 to 64 rounds (checkPrime
+//      of a 1024-bit prime takes the same ~15 ms with checks 1, 5 or 64), so C really runs 64
+//   D. src/pki/primes.ts's search run synchronously on the main thread (sieve < 2^16, then FIPS
+//      186-5 Miller-Rabin, 5 random bases, b^m mod c by OpenSSL via publicEncrypt RSA_NO_PADDING):
+//      the CPU cost of one key, with no thread pool or worker
+//   E. src/pki/rsa.ts generateRsaKey as the product runs it (main thread + a worker thread)
+// Keys are checked: openssl-compatible PKCS#1 export, sign/verify round trip, 2048-bit n.
+// D and E use dist/ (npm run build first). This is a measurement for the pki module's owner, not
+// product code. Each variant's wall includes nothing else running; run it on a quiet machine.
 //
-//   node bench/rsa-keygen.mjs [N=16]
+//   node bench/rsa-keygen.mjs [N=16] [VARIANTS=ABCDE]
 
 import { checkPrime, createPrivateKey, createPublicKey, generateKeyPair, generatePrime, randomBytes, sign, verify } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { promisify } from 'node:util';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.argv[2] ?? 16);
+const ONLY = process.argv[3] ?? 'ABCDE';
 const genKeyPair = promisify(generateKeyPair);
 const genPrime = promisify(generatePrime);
 const isPrime = promisify(checkPrime);
@@ -83,9 +91,12 @@ async function sievePrime(bits, rounds) {
 
 async function timeIt(label, fn) {
   const t = performance.now();
+  const c0 = process.cpuUsage();
   const keys = await Promise.all(Array.from({ length: N }, fn));
   const ms = performance.now() - t;
-  console.log(`${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms for ${N} keys (${(ms / N).toFixed(1)} ms/key wall)`);
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1000;
+  console.log(`${label.padEnd(62)} ${ms.toFixed(0).padStart(6)} ms wall for ${N} keys (${(ms / N).toFixed(1).padStart(5)} ms/key), CPU ${(cpu / N).toFixed(1).padStart(5)} ms/key`);
   return keys;
 }
 
@@ -99,16 +110,58 @@ function check(key) {
 }
 
 console.log(`node ${process.version}, openssl ${process.versions.openssl}, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4}`);
-await timeIt('A generateKeyPair rsa 2048 (current)', () => genKeyPair('rsa', { modulusLength: 2048, publicExponent: 0x10001 }));
-const b = await timeIt('B 2x generatePrime(1024) + assemble', async () => {
-  for (;;) {
-    const [p, q] = await Promise.all([genPrime(1024, { bigint: true }), genPrime(1024, { bigint: true })]);
-    if ((p - 1n) % E && (q - 1n) % E && (p * q).toString(2).length === 2048) return assemble(p, q);
-  }
-});
-const c = await timeIt('C sieve + checkPrime(checks: 5) + assemble', async () => {
-  const [p, q] = await Promise.all([sievePrime(1024, 5), sievePrime(1024, 5)]);
-  return assemble(p, q);
-});
-for (const k of [...b, ...c]) check(k);
-console.log('B and C keys: 2048-bit, PKCS#1 export and sign/verify OK');
+const checked = [];
+if (ONLY.includes('A')) await timeIt('A generateKeyPair rsa 2048', () => genKeyPair('rsa', { modulusLength: 2048, publicExponent: 0x10001 }));
+if (ONLY.includes('B')) {
+  checked.push(
+    ...(await timeIt('B 2x generatePrime(1024) + assemble', async () => {
+      for (;;) {
+        const [p, q] = await Promise.all([genPrime(1024, { bigint: true }), genPrime(1024, { bigint: true })]);
+        if ((p - 1n) % E && (q - 1n) % E && (p * q).toString(2).length === 2048) return assemble(p, q);
+      }
+    })),
+  );
+}
+if (ONLY.includes('C')) {
+  checked.push(
+    ...(await timeIt('C sieve (2048 small primes) + checkPrime (previous rsa.ts)', async () => {
+      const [p, q] = await Promise.all([sievePrime(1024, 5), sievePrime(1024, 5)]);
+      return assemble(p, q);
+    })),
+  );
+}
+if (ONLY.includes('D')) {
+  const { primeSearchKit } = await import(join(repo, 'dist/pki/primes.js'));
+  const kit = primeSearchKit(crypto);
+  kit.newSearch(1024, 5).run(Infinity); // warm up
+  kit.stats.candidates = 0;
+  kit.stats.windows = 0;
+  checked.push(
+    ...(await timeIt('D sieve < 2^16 + Miller-Rabin x5 via publicEncrypt, main only', async () => {
+      for (;;) {
+        const p = kit.newSearch(1024, 5).run(Infinity);
+        const q = kit.newSearch(1024, 5).run(Infinity);
+        if ((p * q).toString(2).length === 2048) return assemble(p, q);
+      }
+    })),
+  );
+  console.log(`  D: ${(kit.stats.candidates / (2 * N)).toFixed(1)} candidates reached Miller-Rabin per prime`);
+}
+if (ONLY.includes('E')) {
+  const { generateRsaKey } = await import(join(repo, 'dist/pki/rsa.js'));
+  checked.push(...(await timeIt('E src/pki/rsa.ts generateRsaKey (main + worker)', () => generateRsaKey(2048))));
+}
+for (const k of checked) check(k);
+console.log(`${ONLY.replace('A', '')} keys: 2048-bit, PKCS#1 export and sign/verify OK`);
+
+// one 1024-bit modular exponentiation (full-size exponent) through OpenSSL, as Miller-Rabin uses it
+const p = crypto.generatePrimeSync(1024, { bigint: true });
+const key = crypto.createPublicKey({ key: { kty: 'RSA', n: b64u(p), e: b64u((p - 1n) >> 1n) }, format: 'jwk' });
+const base = Buffer.alloc(128);
+base[127] = 3;
+let t = performance.now();
+for (let i = 0; i < 400; i++) crypto.publicEncrypt({ key, padding: crypto.constants.RSA_NO_PADDING }, base);
+console.log(`1024-bit modexp via publicEncrypt(RSA_NO_PADDING): ${((performance.now() - t) / 400).toFixed(3)} ms`);
+t = performance.now();
+for (let i = 0; i < 400; i++) crypto.createPublicKey({ key: { kty: 'RSA', n: b64u(p), e: b64u((p - 1n) >> 1n) }, format: 'jwk' });
+console.log(`  + a public key per candidate (JWK): ${((performance.now() - t) / 400).toFixed(3)} ms`);

@@ -1,8 +1,8 @@
 // Private keys: generation per encryptionAlgorithm and PEM encoding the way kubeadm writes them
 // (RSA -> PKCS#1 "RSA PRIVATE KEY", ECDSA -> SEC1 "EC PRIVATE KEY", public keys -> PKIX "PUBLIC KEY").
-// ECDSA keys come from node's async generateKeyPair, RSA keys from ./rsa.ts (primes tested by
-// crypto.checkPrime); both run their heavy work on the libuv thread pool, so independent keys are
-// generated in parallel.
+// ECDSA keys come from node's async generateKeyPair (on the libuv thread pool), RSA keys from
+// ./rsa.ts, whose primes are searched by ./primes.ts on the main thread in short slices and, when
+// more than 5 keys are pending, in a worker thread too.
 
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import type { EncryptionAlgorithm } from '../config/types.js';
@@ -201,7 +201,9 @@ function errText(e: unknown): string {
 /**
  * Keys generated ahead of need. `kubeadm init` needs 16 keys of one algorithm (10 certificates,
  * sa, 5 kubeconfig users); starting them while preflight runs hides most of the RSA cost.
- * At most `concurrency` generations run at once so the libuv pool stays available for file I/O.
+ * At most `concurrency` ECDSA generations run at once so the libuv pool stays available for file
+ * I/O. RSA generations all start at once: their prime searches queue in ./primes.ts, which decides
+ * which threads run them (oldest first, so keys still come out in order).
  */
 export class KeyPool {
   readonly algorithm: EncryptionAlgorithm;
@@ -245,7 +247,7 @@ export class KeyPool {
             this.waiting.shift()?.();
           });
       };
-      if (this.running < this.concurrency) run();
+      if (this.running < this.concurrency || this.algorithm.startsWith('RSA')) run();
       else this.waiting.push(run);
     });
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateAll } from '../../../src/pki/certs.js';
 import { KeyPool, generatePrivateKey } from '../../../src/pki/keys.js';
+import { primeSchedulerState } from '../../../src/pki/primes.js';
 import { makeConfig } from './fixtures.js';
 
 describe('KeyPool', () => {
@@ -29,6 +30,23 @@ describe('KeyPool', () => {
     expect(other.pending).toBe(2);
     expect(r.certs[0]!.cert!.native.publicKey.asymmetricKeyDetails).toMatchObject({ namedCurve: 'prime256v1' });
   });
+
+  it('starts every prefetched RSA key at once (the prime scheduler, not the pool, limits threads)', async () => {
+    const pool = new KeyPool('RSA-2048', { concurrency: 1 });
+    const before = primeSchedulerState();
+    pool.prefetch(4);
+    // 4 keys = 8 prime searches, running or waiting, right away
+    const s = primeSchedulerState();
+    const started = s.waiting + (s.mainBusy ? 1 : 0) + s.workers - (before.waiting + (before.mainBusy ? 1 : 0) + before.workers);
+    expect(started).toBe(8);
+    const keys = await Promise.all([pool.take(), pool.take(), pool.take(), pool.take()]);
+    expect(new Set(keys.map((k) => k.spki.toString('hex'))).size).toBe(4);
+    expect(keys.every((k) => k.kind === 'rsa' && k.bits === 2048)).toBe(true);
+    const after = primeSchedulerState();
+    expect(after.found.main + after.found.worker - before.found.main - before.found.worker).toBeGreaterThanOrEqual(8);
+    expect(after.waiting).toBe(0);
+    expect(after.workers).toBe(0);
+  }, 60_000);
 
   it('rejects an unknown algorithm with kubeadm\'s message', async () => {
     await expect(generatePrivateKey('RSA-1024' as never)).rejects.toThrow('cannot obtain key size from unknown RSA algorithm: "RSA-1024"');
