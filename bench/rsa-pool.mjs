@@ -10,7 +10,7 @@
 //   main+1w          main thread + 1 worker thread (started at once)
 //   1w / 2w          worker threads only (main thread idle)
 //   keypool          KeyPool (src/pki/keys.ts) with the default policy of src/pki/primes.ts (main
-//                    thread, + 1 worker on 2 CPUs when more than 10 primes are waiting): the product
+//                    thread, + 1 worker on 2 CPUs when more than 4 primes are waiting): the product
 // Prints per variant and N the median (and min) wall from "import done" to "all keys ready", the
 // process's CPU (user+sys, all threads), when the first key was ready, and the main thread's worst
 // event-loop delay (how long a file write could wait). Uses dist/ (npm run build first).

@@ -2,7 +2,7 @@
 // (RSA -> PKCS#1 "RSA PRIVATE KEY", ECDSA -> SEC1 "EC PRIVATE KEY", public keys -> PKIX "PUBLIC KEY").
 // ECDSA keys come from node's async generateKeyPair (on the libuv thread pool), RSA keys from
 // ./rsa.ts, whose primes are searched by ./primes.ts on the main thread in short slices and, when
-// more than 5 keys are pending, in a worker thread too.
+// more than 2 keys are pending, in a worker thread too.
 
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import type { EncryptionAlgorithm } from '../config/types.js';

@@ -238,11 +238,11 @@ export function primeSearchKit(crypto: typeof nodeCrypto, sieveLimit = 1 << 16):
 // (the process waits for a prime someone may await, as it did for the libuv pool's checkPrime), an
 // idle one none.
 //
-// Measured on 2 CPUs (bench/rsa-pool.mjs, fresh processes; bench/run.mjs for the phases): for 11
-// and 16 RSA-2048 keys the main thread plus one worker is fastest (2 workers with an idle main
-// thread: about as fast, more CPU and memory, first key later; main thread alone: ~30% slower);
-// for 5 keys the main thread alone is as fast as with a worker, which costs ~20 ms of CPU to start
-// and ~11-13 MiB of peak RSS.
+// Measured on 2 CPUs (bench/rsa-pool.mjs, fresh processes): for 11 and 16 RSA-2048 keys the main
+// thread plus one worker is fastest (2 workers with an idle main thread: about as fast, more CPU
+// and memory, first key later; main thread alone: ~30% slower). For `kubeconfig all` (5 keys) a
+// worker still saves ~10% of the phase's wall time (the phase's own work shares the main thread),
+// for ~30 ms more CPU. A worker costs ~20 ms of CPU to start and ~11-13 MiB of peak RSS.
 
 /** How prime searches use threads (tests and benchmarks change it). */
 export interface PrimeThreadPolicy {
@@ -260,8 +260,8 @@ export const primePolicy: PrimeThreadPolicy = {
   mainThread: true,
   // one per CPU besides the main thread's, at most 3 (2 CPUs: 1)
   maxWorkers: Math.min(3, Math.max(1, availableParallelism() - 1)),
-  // up to 5 keys (kubeconfig all) the main thread alone is as fast, with less CPU and memory
-  workerThreshold: 10,
+  // 1 or 2 keys: done on the main thread about as soon as a worker would have started
+  workerThreshold: 4,
   sliceMs: 8,
 };
 
@@ -291,6 +291,7 @@ const workers = new Set<PrimeWorker>();
 /** set when a worker thread failed: no more workers are started, the main thread does the rest */
 let workerFailure: string | undefined;
 const found = { main: 0, worker: 0 };
+let mainSlices = 0;
 
 /** A random probable prime of exactly `bits` bits (top two bits set), p != 1 mod 65537, `rounds` Miller-Rabin rounds. */
 export function randomPrime(bits: number, rounds: number): Promise<bigint> {
@@ -302,8 +303,22 @@ export function randomPrime(bits: number, rounds: number): Promise<bigint> {
 }
 
 /** The scheduler's state, for tests and benchmarks. */
-export function primeSchedulerState(): { waiting: number; mainBusy: boolean; workers: number; workerFailure: string | undefined; found: { main: number; worker: number } } {
-  return { waiting: queue.length, mainBusy, workers: workers.size, workerFailure, found: { ...found } };
+export function primeSchedulerState(): {
+  /** requests not started */
+  waiting: number;
+  mainBusy: boolean;
+  workers: number;
+  /** requests sent to workers and not answered yet */
+  inWorkers: number;
+  workerFailure: string | undefined;
+  /** primes found so far by the main thread and by workers */
+  found: { main: number; worker: number };
+  /** main-thread slices run so far */
+  mainSlices: number;
+} {
+  let inWorkers = 0;
+  for (const w of workers) inWorkers += w.jobs.length;
+  return { waiting: queue.length, mainBusy, workers: workers.size, inWorkers, workerFailure, found: { ...found }, mainSlices };
 }
 
 function dispatch(): void {
@@ -334,6 +349,7 @@ function runOnMain(job: Job): void {
     dispatch();
   };
   const slice = (): void => {
+    mainSlices++;
     let p: bigint | undefined;
     try {
       search ??= kit().newSearch(job.bits, job.rounds);

@@ -1,6 +1,6 @@
 // One key pool per run, shared by the certs and kubeconfig phases: keys for every file that will be
 // generated start right away (during preflight). RSA prime searches run on the main thread between
-// other work and, when more than 5 keys are pending, in a worker thread (src/pki/primes.ts); ECDSA keys
+// other work and, when more than 2 keys are pending, in a worker thread (src/pki/primes.ts); ECDSA keys
 // two at a time on the libuv thread pool.
 
 import * as path from 'node:path';
