@@ -4,6 +4,7 @@
 // (Kubernetes client, gRPC, execa) unloaded until a command needs them.
 
 import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,24 @@ describe('dist/tskubeadm.cjs', () => {
     }
     expect(Object.keys(trees[0]!).sort()).toEqual(['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml']);
     expect(trees[0]).toEqual(trees[1]);
+  });
+
+  it('generates RSA keys through the bundle (the prime search worker runs from the single file)', () => {
+    const root = tmpDir();
+    const cfg = configFile().replace(/\.yaml$/, '-rsa.yaml');
+    fs.writeFileSync(cfg, fs.readFileSync(configFile(), 'utf8').replace('ECDSA-P256', 'RSA-2048'));
+    // 11 keys: more primes than the main thread takes alone, so a worker thread starts
+    const r = viaBundle(['init', 'phase', 'certs', 'all', '--rootfs', root, '--config', cfg]);
+    expect(r.status, r.stderr).toBe(0);
+    const pki = path.join(root, 'etc/kubernetes/pki');
+    for (const name of ['ca', 'apiserver', 'front-proxy-client', 'etcd/peer', 'sa']) {
+      const key = crypto.createPrivateKey(fs.readFileSync(path.join(pki, `${name}.key`)));
+      expect(key.asymmetricKeyDetails?.modulusLength, name).toBe(2048);
+    }
+    const ca = new crypto.X509Certificate(fs.readFileSync(path.join(pki, 'ca.crt')));
+    const leaf = new crypto.X509Certificate(fs.readFileSync(path.join(pki, 'apiserver.crt')));
+    expect(leaf.verify(ca.publicKey)).toBe(true);
+    expect(leaf.checkPrivateKey(crypto.createPrivateKey(fs.readFileSync(path.join(pki, 'apiserver.key'))))).toBe(true);
   });
 
   /** runs tskubeadm in one process through the bundle loader; returns its exit code and the bundles it loaded */
