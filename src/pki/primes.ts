@@ -321,15 +321,36 @@ export function primeSchedulerState(): {
   return { waiting: queue.length, mainBusy, workers: workers.size, inWorkers, workerFailure, found: { ...found }, mainSlices };
 }
 
+let mainHolds = 0;
+
+/**
+ * Keeps prime searches off the main thread (workers start at once instead) until the returned
+ * function is called: init's preflight, which runs while the keys for later phases are generated,
+ * needs the main thread for its own work. Without a worker (none allowed, or one failed) the main
+ * thread searches anyway.
+ */
+export function holdMainThread(): () => void {
+  mainHolds++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    mainHolds--;
+    dispatch();
+  };
+}
+
 function dispatch(): void {
-  const useMain = primePolicy.mainThread || primePolicy.maxWorkers < 1 || workerFailure !== undefined;
+  const held = mainHolds > 0 && primePolicy.maxWorkers >= 1 && workerFailure === undefined;
+  const useMain = (primePolicy.mainThread && !held) || primePolicy.maxWorkers < 1 || workerFailure !== undefined;
+  const threshold = held ? 0 : primePolicy.workerThreshold;
   if (useMain && !mainBusy && queue.length) runOnMain(queue.shift()!);
   // a worker holds a second request while working on one, so that it never waits for the main
   // thread (busy in a slice) to hand it the next; the last request stays for whoever is free first
   for (const w of workers) {
     while (queue.length && (w.jobs.length === 0 || (w.jobs.length < 2 && queue.length >= 2))) w.start(queue.shift()!);
   }
-  while (workerFailure === undefined && workers.size < primePolicy.maxWorkers && queue.length > primePolicy.workerThreshold) {
+  while (workerFailure === undefined && workers.size < primePolicy.maxWorkers && queue.length > threshold) {
     // the newest requests: the oldest are wanted first, and the worker takes a while to start
     workers.add(new PrimeWorker(queue.length >= 2 ? [queue.pop()!, queue.pop()!].reverse() : [queue.pop()!]));
   }

@@ -38,5 +38,20 @@ export async function prefetchKeys(d: InitData, ctx: PhaseContext): Promise<void
     if (!ctx.selected.has(`kubeconfig/${s.phase}`)) continue;
     if (!(await d.host.exists(path.posix.join(d.kubeconfigWriteDir, s.file)))) n++;
   }
-  if (n > 0) (await keyPoolFor(d)).prefetch(n);
+  if (n === 0) return;
+  const pool = await keyPoolFor(d);
+  // RSA primes are searched on the main thread too; while preflight runs it needs that thread
+  if (ctx.selected.has('preflight') && d.cfg.cluster.encryptionAlgorithm.startsWith('RSA')) {
+    const { holdMainThread } = await import('../../pki/primes.js');
+    mainThreadHolds.set(d, holdMainThread());
+  }
+  pool.prefetch(n);
+}
+
+const mainThreadHolds = new WeakMap<InitData, () => void>();
+
+/** Preflight is done: key generation may use the main thread again. */
+export function releaseMainThread(d: InitData): void {
+  mainThreadHolds.get(d)?.();
+  mainThreadHolds.delete(d);
 }

@@ -3,6 +3,7 @@
 
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
+import { releaseMainThread } from './keypool.js';
 
 export const preflightPhase: Phase<InitData> = {
   name: 'preflight',
@@ -13,11 +14,15 @@ export const preflightPhase: Phase<InitData> = {
   run: async (d) => {
     const { makeCheckContext, runInitPreflight } = await import('../../preflight/index.js');
     const ctx = makeCheckContext({ host: d.host, stdout: d.out.stdout });
-    await runInitPreflight(d.cfg, ctx, {
-      ignore: d.ignorePreflightErrors,
-      dryRun: d.dryRun,
-      stderr: d.out.stderr,
-      warn: (m) => d.out.warn(m),
-    });
+    try {
+      await runInitPreflight(d.cfg, ctx, {
+        ignore: d.ignorePreflightErrors,
+        dryRun: d.dryRun,
+        stderr: d.out.stderr,
+        warn: (m) => d.out.warn(m),
+      });
+    } finally {
+      releaseMainThread(d);
+    }
   },
 };

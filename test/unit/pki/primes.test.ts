@@ -6,6 +6,7 @@
 import { checkPrimeSync, generatePrimeSync, getDiffieHellman, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  holdMainThread,
   millerRabin,
   primePolicy,
   primeSchedulerState,
@@ -223,6 +224,28 @@ describe('prime scheduler', () => {
     expect(after.workerFailure).toBeUndefined();
     expect(after.workers).toBe(0);
     expect(after.waiting).toBe(0);
+  }, 60_000);
+
+  it('while the main thread is held, a worker searches (even for one prime); after release the main thread helps', async () => {
+    Object.assign(primePolicy, { mainThread: true, maxWorkers: 1, workerThreshold: 4 });
+    const before = primeSchedulerState();
+    const release = holdMainThread();
+    let held: bigint[];
+    try {
+      held = await Promise.all(Array.from({ length: 2 }, () => randomPrime(512, 5)));
+      const mid = primeSchedulerState();
+      // below the threshold, yet a worker ran them and the main thread did not search at all
+      expect(mid.found.worker - before.found.worker).toBe(2);
+      expect(mid.found.main - before.found.main).toBe(0);
+      expect(mid.mainSlices - before.mainSlices).toBe(0);
+    } finally {
+      release();
+      release(); // a second call changes nothing
+    }
+    for (const p of held) expect(checkPrimeSync(p)).toBe(true);
+    await randomPrime(512, 5);
+    // released: one request below the threshold goes to the main thread again
+    expect(primeSchedulerState().found.main - before.found.main).toBe(1);
   }, 60_000);
 
   it('main thread and a worker share the queue', async () => {
