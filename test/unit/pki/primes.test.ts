@@ -20,13 +20,14 @@ import * as crypto from 'node:crypto';
 
 const modp = (name: string): bigint => BigInt(`0x${getDiffieHellman(name).getPrime('hex')}`);
 
+/** reference b^e mod m, left-to-right over the exponent's bits (the product code goes right to left) */
 function modPow(b: bigint, e: bigint, m: bigint): bigint {
   let r = 1n;
-  for (b %= m; e > 0n; e >>= 1n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
+  for (const bit of e.toString(2)) {
+    r = (r * r) % m;
+    if (bit === '1') r = (r * b) % m;
   }
-  return r;
+  return r % m;
 }
 
 /** A Carmichael number (6k+1)(12k+1)(18k+1) of about `bits` bits, all three factors prime (Chernick). */
