@@ -118,6 +118,9 @@ console.log(`\nwhole init on lab host 1, median of ${RUNS} runs each (alternatin
 console.log(`${''.padEnd(24)} ${'tskubeadm'.padStart(9)} ${'kubeadm'.padStart(9)} ${'ratio'.padStart(7)}`);
 console.log(row('init command', median(results.tskubeadm.map((x) => x.init)), median(results.kubeadm.map((x) => x.init))));
 console.log(row('init + CNI to Ready', median(results.tskubeadm.map((x) => x.ready)), median(results.kubeadm.map((x) => x.ready))));
+// each tskubeadm run next to the kubeadm run of the same round (the two alternate who goes first)
+const paired = results.tskubeadm.map((t, i) => t.init / results.kubeadm[i].init);
+console.log(`${'  per round, init ratio'.padEnd(24)} ${paired.map((r) => r.toFixed(2)).join(' ')}  (median ${median(paired).toFixed(2)})`);
 console.log('per phase (from output line arrival):');
 for (const p of ORDER) {
   const a = results.tskubeadm.map((x) => x.phases[p]).filter((x) => x !== undefined);
