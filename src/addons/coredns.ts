@@ -3,7 +3,8 @@
 // kube-dns Service on the 10th address of the service subnet.
 
 import type { ClusterConfiguration } from '../config/types.js';
-import { formatIP, indexedIPOfCIDRList } from '../pki/ip.js';
+import { indexedIPOfCIDRList } from '../pki/ip.js';
+import { formatIP } from '../util/net.js';
 import { COREDNS_VERSION, DEFAULT_IMAGE_REPOSITORY } from '../versions.js';
 import type { ConfigMapObject, KubeObject } from '../kube/types.js';
 import { clusterRole, clusterRoleBinding, KUBE_SYSTEM, serviceAccount, type BindingObject, type RoleObject } from '../kube/objects/rbac.js';

@@ -11,7 +11,7 @@ import type { APIEndpoint, ClusterConfiguration, ComponentConfig } from '../conf
 import { KUBEPROXY_CONFIG_API } from '../config/types.js';
 import { normalizeDuration } from '../config/duration.js';
 import { toGoYaml } from '../manifests/goyaml.js';
-import { formatIP, isV4, joinHostPort, parseHostPort, parseIP } from '../pki/ip.js';
+import { formatIP, joinHostPort, parseHostPort, parseIP } from '../util/net.js';
 import type { ConfigMapObject, KubeObject } from '../kube/types.js';
 import {
   clusterRoleBinding,
@@ -49,12 +49,8 @@ export function controlPlaneURL(controlPlaneEndpoint: string, local: APIEndpoint
   const ip = parseIP(local.advertiseAddress);
   if (!ip) throw new Error(`invalid value \`${local.advertiseAddress}\` given for api.advertiseAddress`);
   if (controlPlaneEndpoint) {
-    let hp: { host: string; port: string };
-    try {
-      hp = parseHostPort(controlPlaneEndpoint);
-    } catch (e) {
-      throw new Error(`invalid value "${controlPlaneEndpoint}" given for controlPlaneEndpoint: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const hp = parseHostPort(controlPlaneEndpoint);
+    if ('error' in hp) throw new Error(`invalid value "${controlPlaneEndpoint}" given for controlPlaneEndpoint: ${hp.error}`);
     return `https://${joinHostPort(hp.host, hp.port || port)}`;
   }
   return `https://${joinHostPort(formatIP(ip), port)}`;
@@ -284,7 +280,7 @@ export function kubeProxyConfiguration(
 
   const defaultBind = (addr: string) => {
     const ip = parseIP(addr);
-    return ip && isV4(ip) ? '0.0.0.0' : '::';
+    return ip?.family === 4 ? '0.0.0.0' : '::';
   };
   const bind = shaped['bindAddress'] as string;
   if (bind === '') {

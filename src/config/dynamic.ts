@@ -3,7 +3,7 @@
 import type { ClusterConfiguration, DynamicDefaults, InitConfiguration, JoinConfiguration, NodeRegistrationOptions, ResetConfiguration } from './types.js';
 import * as C from './constants.js';
 import { KUBERNETES_VERSION } from '../versions.js';
-import { isGlobalUnicast, isLoopback, isUnspecified, joinHostPort, parseIP, splitEndpoint } from './net.js';
+import { isGlobalUnicast, isLoopback, isUnspecified, joinHostPort, parseIP, splitEndpoint } from '../util/net.js';
 
 /** Thrown for dynamic-defaulting failures; load.ts turns these into ValidationErrors with a field path. */
 export class DefaultingError extends Error {

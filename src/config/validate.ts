@@ -16,20 +16,19 @@ import type {
 } from './types.js';
 import * as C from './constants.js';
 import { parseDurationNs } from './duration.js';
+import { isValidImageReference, urlScheme } from './net.js';
 import {
   cidrContains,
   dns1123SubdomainErrors,
   formatCIDR,
-  hostPortError,
   isIP,
-  isValidImageReference,
   parseCIDR,
+  parseHostPort,
   rangeSize,
   splitHostPort,
-  urlScheme,
   wildcardDNS1123SubdomainErrors,
   type ParsedCIDR,
-} from './net.js';
+} from '../util/net.js';
 
 /** Where a field came from: returns file/line for "<Kind>" + "<path>" when known. */
 export type Locator = (kind: string, path: string) => { file?: string; line?: number };
@@ -203,14 +202,14 @@ function checkSubnets(r: Reporter, path: string, value: string, minAddrs: bigint
   }
   if (subnets.length > 2) {
     r.add(path, `${q(value)}: expected one (IPv4 or IPv6) CIDR or two CIDRs from each family for dual-stack networking`);
-  } else if (subnets.length === 2 && subnets[0]!.ip.family === subnets[1]!.ip.family) {
+  } else if (subnets.length === 2 && subnets[0]!.network.family === subnets[1]!.network.family) {
     r.add(path, `${q(value)}: expected one (IPv4 or IPv6) CIDR or two CIDRs from each family for dual-stack networking`);
   }
   const siteLocal = parseCIDR('fec0::/10')!;
   for (const s of subnets) {
     const n = rangeSize(s);
     if (n < minAddrs) r.add(path, `${q(formatCIDR(s))}: subnet with ${n} address(es) is too small, the minimum is ${minAddrs}`);
-    if (cidrContains(siteLocal, s.ip) || (s.ip.family === 6 && s.prefix <= 10 && cidrContains(s, siteLocal.ip))) {
+    if (cidrContains(siteLocal, s.network) || cidrContains(s, siteLocal.network)) {
       r.warn(`the subnet ${formatCIDR(s)} contains IPv6 site-local addresses that belong to fec0::/10 which has been deprecated by rfc3879`);
     }
   }
@@ -241,7 +240,7 @@ function validateNetworking(r: Reporter, c: ClusterConfiguration): void {
     const subnets = checkSubnets(r, 'networking.podSubnet', n.podSubnet, C.MINIMUM_ADDRESSES_IN_POD_SUBNET);
     if (subnets && argValue(c.controllerManager.extraArgs, 'allocate-node-cidrs') !== 'false') {
       for (const s of subnets) {
-        const v6 = s.ip.family === 6;
+        const v6 = s.network.family === 6;
         const flag = v6 ? 'node-cidr-mask-size-ipv6' : 'node-cidr-mask-size-ipv4';
         const raw = argValue(c.controllerManager.extraArgs, flag);
         let nodeMask = v6 ? 64 : 24;
@@ -349,8 +348,8 @@ export function validateClusterConfiguration(ctx: ValidationContext, c: ClusterC
     }
   }
   if (c.controlPlaneEndpoint !== '') {
-    const e = hostPortError(c.controlPlaneEndpoint);
-    if (e) r.add('controlPlaneEndpoint', `${q(c.controlPlaneEndpoint)} is not a valid endpoint: ${e}`);
+    const hp = parseHostPort(c.controlPlaneEndpoint);
+    if ('error' in hp) r.add('controlPlaneEndpoint', `${q(c.controlPlaneEndpoint)} is not a valid endpoint: ${hp.error}`);
   }
   validateImageRepository(r, 'imageRepository', c.imageRepository);
   validateEtcd(r, c.etcd);

@@ -5,7 +5,7 @@
 import { load as loadYaml } from 'js-yaml';
 import type { InitConfig } from '../config/types.js';
 import { toGoYaml } from '../manifests/goyaml.js';
-import { formatIP, joinHostPort, parseHostPort, parseIP } from '../pki/ip.js';
+import { formatIP, joinHostPort, parseHostPort, parseIP } from '../util/net.js';
 import { pemBlocks } from '../pki/keys.js';
 import { CLIENT_CERT_SPECS, type KubeconfigFile } from '../pki/specs.js';
 
@@ -118,13 +118,10 @@ export function controlPlaneEndpointURL(cfg: InitConfig): EndpointResult {
   const local = localAPIEndpointURL(cfg);
   const cpe = cfg.cluster.controlPlaneEndpoint;
   if (!cpe) return { url: local, warnings: [] };
-  let host: string;
-  let port: string;
-  try {
-    ({ host, port } = parseHostPort(cpe));
-  } catch (e) {
-    throw new Error(`invalid value "${cpe}" given for controlPlaneEndpoint: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const hp = parseHostPort(cpe);
+  if ('error' in hp) throw new Error(`invalid value "${cpe}" given for controlPlaneEndpoint: ${hp.error}`);
+  const { host } = hp;
+  let { port } = hp;
   const warnings: string[] = [];
   const bindPort = String(cfg.init.localAPIEndpoint.bindPort);
   if (port !== '') {

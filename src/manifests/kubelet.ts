@@ -12,7 +12,8 @@ import { KUBELET_CONFIG_API } from '../config/types.js';
 import { ValidationError } from '../errors.js';
 import { argumentsToCommand, getArgValue, type MergeableArg } from './args.js';
 import { formatGoDuration, goQuote, parseGoDuration } from './gofmt.js';
-import { formatIP, indexedIPOfCIDRList } from '../pki/ip.js';
+import { indexedIPOfCIDRList } from '../pki/ip.js';
+import { formatIP } from '../util/net.js';
 import { toGoYaml } from './goyaml.js';
 import { applyPatchesToTarget, createPatchSet, type PatchManager } from './patches.js';
 

@@ -2,7 +2,6 @@
 // kube-scheduler) and for the local etcd member, as kubeadm 1.37 writes them.
 // Pure: host facts (which CA directories exist, the proxy variables, external-CA mode) come in
 // through `ManifestEnv`.
-import { isIP } from 'node:net';
 import path from 'node:path';
 
 import type {
@@ -13,6 +12,7 @@ import type {
   InitConfig,
 } from '../config/types.js';
 import { ValidationError } from '../errors.js';
+import { isIPv6String, joinHostPort } from '../util/net.js';
 import { DEFAULT_IMAGE_REPOSITORY, ETCD_VERSION } from '../versions.js';
 import { argumentsToCommand, getArgValue, setArgValues, type MergeableArg } from './args.js';
 import { toGoYaml } from './goyaml.js';
@@ -124,17 +124,6 @@ function dirName(p: string): string {
   if (p === '') return '.';
   const d = path.posix.dirname(p);
   return path.posix.normalize(d).replace(/(.)\/$/, '$1');
-}
-
-/** utilsnet.IsIPv6String: a valid IP that is not IPv4 (IPv4-mapped addresses count as IPv4). */
-export function isIPv6String(s: string): boolean {
-  if (isIP(s) !== 6) return false;
-  return !/^(?:0{0,4}:){0,5}(?:0{0,4}:)?:?ffff:\d+\.\d+\.\d+\.\d+$/i.test(s) && !/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(s);
-}
-
-/** Go's net.JoinHostPort. */
-export function joinHostPort(host: string, port: number | string): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** Parse a Go duration ("4m0s", "1h30m", "500ms") into seconds. */

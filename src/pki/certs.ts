@@ -15,7 +15,8 @@ import {
   parsePrivateKeyPem,
   type PrivateKey,
 } from './keys.js';
-import { ipSanBytes, parseIP } from './ip.js';
+import { parseIP } from '../util/net.js';
+import { ipSanBytes } from './ip.js';
 import { missingCertMessage, parseCertificateDer, parseCertificatesPem, type LoadedCert } from './load.js';
 import { parseGoDuration } from './duration.js';
 import {

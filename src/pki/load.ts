@@ -2,7 +2,8 @@
 
 import { X509Certificate as NodeX509 } from 'node:crypto';
 import { derToPem, pemBlocks } from './keys.js';
-import { formatIP, ipFromSanBytes, type IPBytes } from './ip.js';
+import { formatIP, type ParsedIP } from '../util/net.js';
+import { ipFromSanBytes } from './ip.js';
 import {
   OID_COMMON_NAME,
   OID_ORGANIZATION,
@@ -35,7 +36,7 @@ export interface LoadedCert {
   /** basicConstraints CA flag (Go's IsCA) */
   isCA: boolean;
   dnsNames: string[];
-  ips: IPBytes[];
+  ips: ParsedIP[];
   /** textual IPs as Go prints them */
   ipStrings: string[];
   extKeyUsages: string[];
@@ -52,7 +53,7 @@ export function parseCertificateDer(der: Uint8Array): LoadedCert {
   const f = readCertificate(buf);
   const native = new NodeX509(buf);
   const san = subjectAltNames(f.extensions);
-  const ips: IPBytes[] = [];
+  const ips: ParsedIP[] = [];
   for (const b of san.ips) {
     const ip = ipFromSanBytes(b);
     if (ip) ips.push(ip);

@@ -4,14 +4,14 @@
 import type { InitConfig } from '../config/types.js';
 import {
   formatIP,
-  indexedIPOfCIDRList,
   ipEqual,
   isDNS1123Subdomain,
   isWildcardDNS1123Subdomain,
   parseHostPort,
   parseIP,
-  type IPBytes,
-} from './ip.js';
+  type ParsedIP,
+} from '../util/net.js';
+import { indexedIPOfCIDRList } from './ip.js';
 
 export type ExtUsage = 'serverAuth' | 'clientAuth';
 
@@ -214,10 +214,10 @@ export function keyFile(baseName: string): string {
 
 class AltNameBuilder {
   readonly dns: string[] = [];
-  readonly ips: IPBytes[] = [];
+  readonly ips: ParsedIP[] = [];
   readonly warnings: string[] = [];
 
-  addIP(ip: IPBytes) {
+  addIP(ip: ParsedIP) {
     this.ips.push(ip);
   }
 
@@ -237,7 +237,7 @@ class AltNameBuilder {
   /** RemoveDuplicateAltNames: DNS names become a sorted set; IPs keep the first occurrence. */
   build(): AltNames {
     const dns = [...new Set(this.dns)].sort(byteCompare);
-    const ips: IPBytes[] = [];
+    const ips: ParsedIP[] = [];
     for (const ip of this.ips) if (!ips.some((x) => ipEqual(x, ip))) ips.push(ip);
     const out: AltNames = { dns, ips: ips.map(formatIP) };
     if (this.warnings.length) out.warnings = this.warnings;
@@ -251,7 +251,7 @@ function byteCompare(a: string, b: string): number {
   return Buffer.compare(ba, bb);
 }
 
-function advertiseIP(cfg: InitConfig): IPBytes {
+function advertiseIP(cfg: InitConfig): ParsedIP {
   const addr = cfg.init.localAPIEndpoint.advertiseAddress;
   const ip = parseIP(addr);
   if (!ip) {
@@ -286,15 +286,11 @@ export function apiServerAltNames(cfg: InitConfig): AltNames {
   b.addIP(adv);
   const cpe = cfg.cluster.controlPlaneEndpoint;
   if (cpe) {
-    let host: string;
-    try {
-      host = parseHostPort(cpe).host;
-    } catch (e) {
-      throw new Error(`error parsing cluster controlPlaneEndpoint "${cpe}": ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const ip = parseIP(host);
+    const hp = parseHostPort(cpe);
+    if ('error' in hp) throw new Error(`error parsing cluster controlPlaneEndpoint "${cpe}": ${hp.error}`);
+    const ip = parseIP(hp.host);
     if (ip) b.addIP(ip);
-    else b.dns.push(host);
+    else b.dns.push(hp.host);
   }
   b.addUserSANs(cfg.cluster.apiServer.certSANs ?? [], 'apiserver');
   return b.build();

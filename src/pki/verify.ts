@@ -1,7 +1,7 @@
 // Checks applied to certificates and keys that already exist, so the phases can reuse them
 // ("Using existing ...") or fail with an error that names the file and the problem.
 
-import { formatIP, ipEqual, parseIP } from './ip.js';
+import { formatIP, ipEqual, parseIP } from '../util/net.js';
 import { missingKeyMessage, parsePrivateKeyPem, parsePublicKeyPem, type PrivateKey } from './keys.js';
 import { missingCertMessage, parseCertificatesPem, type LoadedCert } from './load.js';
 import { CERT_SPECS, certFile, keyFile, type AltNames, type CAName, type CertSpec } from './specs.js';
@@ -128,7 +128,7 @@ function matchHostnames(pattern: string, host: string): boolean {
 export function coversName(cert: LoadedCert, name: string): boolean {
   let candidate = name;
   if (candidate.startsWith('[') && candidate.endsWith(']')) candidate = candidate.slice(1, -1);
-  const ip = parseIP(candidate, false);
+  const ip = parseIP(candidate, true); // x509 VerifyHostname uses the strict net.ParseIP
   if (ip) return cert.ips.some((x) => ipEqual(x, ip));
   const cand = lower(candidate);
   const validCandidate = validHostname(cand, false);

@@ -5,7 +5,8 @@ import type { Host } from '../host/types.js';
 import { getInitSystem } from '../host/initsystem.js';
 import { KUBERNETES_VERSION } from '../versions.js';
 import { compareSemver, goExecError, goQuote, parseSemantic, semverString, type SemVer } from './goutil.js';
-import { formatIP, joinHostPort, parseCIDR, parseIP, proxyForURL } from './netutil.js';
+import { formatCIDR, formatIP, indexedIP, isIPv6String, joinHostPort, parseCIDR } from '../util/net.js';
+import { proxyForURL } from './netutil.js';
 import { result, type Check, type CheckContext, type CheckResult } from './runner.js';
 import { verifySystem } from './system.js';
 
@@ -274,13 +275,28 @@ export function httpProxyCheck(proto: 'https' | 'http', hostAddr: string): Check
   return {
     name: 'HTTPProxy',
     async run({ host }) {
-      const ip = parseIP(hostAddr);
-      const urlHost = ip?.family === 6 ? joinHostPort(hostAddr, '1234') : hostAddr;
-      const port = ip?.family === 6 ? '1234' : proto === 'https' ? '443' : '80';
-      const proxy = proxyForURL(proto, hostAddr, port, (n) => host.env(n));
+      // kubeadm builds url.URL{Host: hostAddr} (IPv6 as "[addr]:1234") and http.NewRequest parses its
+      // String() again: a host with a colon that is not an IPv6 address (::ffff:a.b.c.d is IPv4 to
+      // Go) gets url.Parse's port check, which takes everything from the first colon as the port.
+      const v6 = isIPv6String(hostAddr);
+      // url.URL.String() escapes '%' in a host (a zone "%eth0" prints as "%25eth0")
+      const url = `${proto}://${(v6 ? joinHostPort(hostAddr, '1234') : hostAddr).replaceAll('%', '%25')}`;
+      let hostname = hostAddr;
+      let port = v6 ? '1234' : '';
+      const colon = v6 ? -1 : hostAddr.indexOf(':');
+      if (colon >= 0) {
+        const colonPort = hostAddr.slice(colon);
+        if (!/^:[0-9]*$/.test(colonPort)) {
+          return result([], [`parse ${goQuote(url)}: invalid port ${goQuote(colonPort.replaceAll('%', '%25'))} after host`]);
+        }
+        hostname = hostAddr.slice(0, colon);
+        port = colonPort.slice(1);
+      }
+      if (port === '') port = proto === 'https' ? '443' : '80';
+      const proxy = proxyForURL(proto, hostname, port, (n) => host.env(n));
       if (proxy !== undefined) {
         return result([
-          `Connection to ${goQuote(`${proto}://${urlHost}`)} uses proxy ${goQuote(proxy)}. If that is not intended, adjust your proxy settings`,
+          `Connection to ${goQuote(url)} uses proxy ${goQuote(proxy)}. If that is not intended, adjust your proxy settings`,
         ]);
       }
       return result();
@@ -295,15 +311,11 @@ export function httpProxyCIDRCheck(proto: 'https' | 'http', cidr: string): Check
       if (cidr.length === 0) return result();
       const c = parseCIDR(cidr);
       if (!c) return result([], [`error parsing CIDR ${goQuote(cidr)}: invalid CIDR address: ${cidr}`]);
-      const bits = c.ip.family === 4 ? 32 : 128;
-      const cidrStr = `${formatIP(c.network)}/${c.prefix}`;
-      if (bits - c.prefix < 1) {
-        return result([], [
-          `unable to get first IP address from the given CIDR (${cidrStr}): can't generate IP with index 1 from subnet. subnet too small. subnet: ${goQuote(cidrStr)}`,
-        ]);
+      const testIP = indexedIP(c, 1);
+      if ('error' in testIP) {
+        return result([], [`unable to get first IP address from the given CIDR (${formatCIDR(c)}): ${testIP.error}`]);
       }
-      const testIP = formatIP({ family: c.ip.family, value: c.network.value + 1n });
-      const proxy = proxyForURL(proto, testIP, '1234', (n) => host.env(n));
+      const proxy = proxyForURL(proto, formatIP(testIP), '1234', (n) => host.env(n));
       if (proxy !== undefined) {
         return result([
           `connection to ${goQuote(cidr)} uses proxy ${goQuote(proxy)}. This may lead to malfunctional cluster setup. Make sure that Pod and Services IP ranges specified correctly as exceptions in proxy configuration`,

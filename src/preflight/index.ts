@@ -29,9 +29,9 @@ import {
   swapCheck,
   systemVerificationCheck,
 } from './checks.js';
+import { joinHostPort, parseCIDR, parseIP, splitHostPort } from '../util/net.js';
 import { compareSemver, parseSemantic } from './goutil.js';
 import { pauseImage, requiredImages } from './images.js';
-import { parseCIDR, parseIP } from './netutil.js';
 import { runChecks, type Check, type CheckContext, type Writer } from './runner.js';
 
 export * from './runner.js';
@@ -79,7 +79,7 @@ async function defaultLookupHost(host: Host, name: string): Promise<string[]> {
     try {
       const conf = await host.readText('/etc/resolv.conf');
       const ns = /^\s*nameserver\s+(\S+)/m.exec(conf);
-      if (ns) server = ns[1]!.includes(':') ? `[${ns[1]}]:53` : `${ns[1]}:53`;
+      if (ns) server = joinHostPort(ns[1]!, 53);
     } catch {
       // Go falls back to the local resolver address too
     }
@@ -199,8 +199,9 @@ export function joinChecks(cfg: JoinConfig): Check[] {
   if (!j.controlPlane) checks.push(fileAvailableCheck(j.caCertPath));
   const bt = j.discovery.bootstrapToken;
   if (bt) {
-    const host = splitHostPort(bt.apiServerEndpoint);
-    if (host !== undefined) {
+    const hp = splitHostPort(bt.apiServerEndpoint);
+    if (!('error' in hp)) {
+      const { host } = hp;
       checks.push(httpProxyCheck('https', host));
       const ip = parseIP(host);
       if (ip?.family === 4) checks.push(...ipv4Checks());
@@ -208,11 +209,6 @@ export function joinChecks(cfg: JoinConfig): Check[] {
     }
   }
   return checks;
-}
-
-function splitHostPort(hp: string): string | undefined {
-  const m = /^\[([^\]]*)\]:[^:]*$/.exec(hp) ?? /^([^:]*):[^:]*$/.exec(hp);
-  return m ? m[1] : undefined;
 }
 
 /** reset only checks for root */

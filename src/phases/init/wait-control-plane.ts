@@ -7,6 +7,7 @@
 
 import * as path from 'node:path';
 import { TskError } from '../../errors.js';
+import { joinHostPort } from '../../util/net.js';
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
 import type { Host } from '../../host/types.js';
@@ -24,10 +25,6 @@ function argOf(command: string[], name: string): string | undefined {
   let v: string | undefined;
   for (const a of command) if (a.startsWith(`--${name}=`)) v = a.slice(name.length + 3);
   return v;
-}
-
-function joinHostPort(host: string, port: string): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** The health URLs kubeadm checks, read from the static Pod manifests as kubeadm does. */

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { errorMessage, TskError } from '../../errors.js';
 import type { Host } from '../../host/types.js';
+import { joinHostPort } from '../../util/net.js';
 import type { Phase } from '../workflow.js';
 import { DEFAULT_ETCD_DATA_DIR, ETCD_MANIFEST, type APIEndpoint, type ClusterState, type ResetData } from './data.js';
 import { EtcdClient, hexId } from './etcd-client.js';
@@ -12,9 +13,6 @@ import { cleanDir, isDirEmpty } from './cleanup-node.js';
 const ETCD_CLIENT_PORT = 2379;
 const ETCD_PEER_PORT = 2380;
 
-function joinHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 export const etcdClientURL = (ep: APIEndpoint) => `https://${joinHostPort(ep.advertiseAddress, ETCD_CLIENT_PORT)}`;
 export const etcdPeerURL = (ep: APIEndpoint) => `https://${joinHostPort(ep.advertiseAddress, ETCD_PEER_PORT)}`;
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeOid, integer, oid, readTime, readTlv, time } from '../../../src/pki/der.js';
-import { formatIP, parseIP } from '../../../src/pki/ip.js';
+import { formatIP, parseIP } from '../../../src/util/net.js';
 import { parseCertificateDer, parseCertificatePem } from '../../../src/pki/load.js';
 import {
   authorityKeyIdOf,
