@@ -2,7 +2,8 @@
 // control-plane component (apiserver /livez with the admin credentials, controller-manager
 // /healthz and scheduler /livez without TLS verification), all in parallel.
 // Polls start at 50 ms and back off only to 100 ms (kubeadm polls every 500 ms), so a component is
-// seen healthy within about 100 ms of being so; a poll is one local HTTP(S) GET, cheap for both sides. On failure it says which component failed, its container's state and last log lines
+// seen healthy within about 100 ms of being so; a poll is one local HTTP(S) GET, cheap for both
+// sides. On failure it says which component failed, its container's state and last log lines
 // (through the CRI and the container log file) and the kubelet's last log lines.
 
 import * as path from 'node:path';
