@@ -116,8 +116,9 @@ async function train() {
         'apiVersion: kubeadm.k8s.io/v1beta4',
         'kind: InitConfiguration',
         'localAPIEndpoint: {advertiseAddress: 10.0.0.10}',
-        // nothing listens there: preflight's image check loads gRPC and fails to connect
-        `nodeRegistration: {name: train, criSocket: "unix://${root}/no-runtime.sock"}`,
+        // nothing listens on that socket: preflight's image check loads gRPC and fails to connect;
+        // the node name resolves from /etc/hosts (preflight looks it up), so no DNS query leaves
+        `nodeRegistration: {name: localhost, criSocket: "unix://${root}/no-runtime.sock"}`,
         '---',
         'apiVersion: kubeadm.k8s.io/v1beta4',
         'kind: ClusterConfiguration',

@@ -33,7 +33,7 @@ afterAll(() => cleanupTmp());
 const CONFIG = `apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
 localAPIEndpoint: {advertiseAddress: 10.0.0.7}
-nodeRegistration: {name: bundle-test, criSocket: CRI_SOCKET}
+nodeRegistration: {name: localhost, criSocket: CRI_SOCKET}
 ---
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration

@@ -13,9 +13,9 @@ const CFG =
   'apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nnodeRegistration:\n  name: cp-1\n' +
   '  criSocket: unix:///run/containerd/containerd.sock\nlocalAPIEndpoint:\n  advertiseAddress: 192.0.2.10\n';
 
-function configFile(): string {
+function configFile(nodeName = 'cp-1'): string {
   const f = path.join(tmpDir(), 'kubeadm.yaml');
-  fs.writeFileSync(f, CFG);
+  fs.writeFileSync(f, CFG.replace('name: cp-1', `name: ${nodeName}`));
   return f;
 }
 
@@ -87,7 +87,8 @@ describe('exit 2: preflight fails', () => {
     const root = tmpDir();
     fs.mkdirSync(path.join(root, 'etc/kubernetes/manifests'), { recursive: true });
     fs.writeFileSync(path.join(root, 'etc/kubernetes/manifests/kube-apiserver.yaml'), 'x\n');
-    const r = await cli(['init', 'phase', 'preflight', '--config', configFile(), '--rootfs', root]);
+    // preflight looks the node name up: one /etc/hosts has, so no DNS query leaves this machine
+    const r = await cli(['init', 'phase', 'preflight', '--config', configFile('localhost'), '--rootfs', root]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('[ERROR FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml]');
     expect(count(r.stderr, '[ERROR FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml]')).toBe(1);
