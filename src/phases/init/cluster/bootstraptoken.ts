@@ -67,10 +67,13 @@ export async function runBootstrapToken(client: KubeClient, out: Output, input: 
     kubeconfigError = e;
   }
   interface Step {
+    /** printed before the step's own line (and before the cluster-info error, as kubeadm does) */
+    heading?: string;
     line?: string;
     objs: KubeObject[];
     context: string | undefined;
   }
+  const clusterInfoHeading = `Creating the "${CLUSTER_INFO}" ConfigMap in the "kube-public" namespace`;
   const steps: Step[] = [
     {
       line: 'Configured RBAC rules to allow Node Bootstrap tokens to get nodes',
@@ -97,7 +100,9 @@ export async function runBootstrapToken(client: KubeClient, out: Output, input: 
       objs: [apiServerKubeletClientClusterRoleBinding()],
       context: 'error allowing API server to access kubelet API',
     },
-    ...(kubeconfig === undefined ? [] : [{ objs: [clusterInfoConfigMap(kubeconfig)], context: 'error creating bootstrap ConfigMap' }]),
+    kubeconfig === undefined
+      ? { heading: clusterInfoHeading, objs: [], context: undefined }
+      : { heading: clusterInfoHeading, objs: [clusterInfoConfigMap(kubeconfig)], context: 'error creating bootstrap ConfigMap' },
     { objs: [clusterInfoRole(), clusterInfoRoleBinding()], context: 'error creating clusterinfo RBAC rules' },
   ];
   // the token Secrets and every RBAC group are independent: they go out together (one after the
@@ -114,8 +119,8 @@ export async function runBootstrapToken(client: KubeClient, out: Output, input: 
     throw wrapApiError('error updating or creating token', e);
   }
   for (const [i, s] of steps.entries()) {
-    if (i === 5) {
-      out.print('bootstrap-token', `Creating the "${CLUSTER_INFO}" ConfigMap in the "kube-public" namespace`);
+    if (s.heading) {
+      out.print('bootstrap-token', s.heading);
       if (kubeconfigError !== undefined) throw wrapApiError('error creating bootstrap ConfigMap', kubeconfigError);
     }
     if (s.line) out.print('bootstrap-token', s.line);
