@@ -11,18 +11,20 @@
 // Both tools get a --kubeconfig for the fixture's system:masters client, except mark-control-plane
 // which (in kubeadm as in tskubeadm) takes no --kubeconfig: it always uses
 // /etc/kubernetes/admin.conf pointed at localAPIEndpoint. It runs with --rootfs (upstream chroots,
-// so this needs root) on a directory holding that admin.conf, and the fixture's apiserver listens on
-// a host address too so that localAPIEndpoint can name it.
+// so this needs root) on a directory holding that admin.conf. kubeadm refuses a loopback
+// localAPIEndpoint, so both fixtures run inside a network namespace this test makes, serving at an
+// address there (test/lab/fixture/netns.ts): no connection goes to an address the machine had.
 //
 // The comparisons mask only what differs from run to run or from one apiserver to the other
 // (uids, resourceVersions, timestamps, the server URL, random token ids, AES-GCM nonces).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, generatePki, labBinary, startControlPlane, type ControlPlane } from '../lab/fixture/controlplane.js';
+import { createTestNetns, type TestNetns } from '../lab/fixture/netns.js';
 import { run } from '../../src/cli/main.js';
 import { createKubeClient, type KubeClient } from '../../src/kube/client.js';
 import { decryptKubeadmCertsSecret } from '../../src/kube/objects/copycerts.js';
@@ -33,18 +35,6 @@ const NODE = 'cp-phases';
 const TOKEN = 'abcdef.0123456789abcdef';
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const API_CALL_TIMEOUT = '3s';
-
-/** A non-loopback IPv4 address of this host: kubeadm refuses a loopback localAPIEndpoint. */
-function hostAddress(): string {
-  const candidates: string[] = [];
-  for (const [name, addrs] of Object.entries(networkInterfaces())) {
-    for (const a of addrs ?? []) {
-      if (a.family === 'IPv4' && !a.internal) (name.startsWith('tsklab') ? candidates.push : candidates.unshift).call(candidates, a.address);
-    }
-  }
-  if (candidates.length === 0) throw new Error('cluster-phases test: the host has no non-loopback IPv4 address for localAPIEndpoint');
-  return candidates[0]!;
-}
 
 const ref = (apiVersion: string, kind: string, name: string, namespace?: string): ObjectRef => ({
   apiVersion,
@@ -99,7 +89,9 @@ interface Side {
 
 let dir: string;
 let pki: string;
+/** the fixtures' address: inside the test's network namespace (localAPIEndpoint) */
 let hostIP: string;
+let netns: TestNetns | undefined;
 
 function configText(bindPort: number, nodeRegistrationExtra = ''): string {
   return `apiVersion: kubeadm.k8s.io/v1beta4
@@ -143,8 +135,8 @@ function writeSideFiles(name: string, port: number, kubeconfig: string, nodeRegi
 }
 
 async function startSide(name: string): Promise<Side> {
-  // the apiserver also listens on the host address so that localAPIEndpoint can point at it
-  const cp = await startControlPlane({ pkiDir: pki, workDir: join(dir, name), extraApiServerArgs: ['--bind-address=0.0.0.0'] });
+  // served at the namespace's address, which localAPIEndpoint names
+  const cp = await startControlPlane({ pkiDir: pki, workDir: join(dir, name), netns: { name: netns!.name, address: hostIP } });
   const client = await createKubeClient({ kubeconfig: readFileSync(cp.adminKubeconfig, 'utf8') });
   // the Node as the kubelet registers it
   await client.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/hostname': NODE, 'kubernetes.io/os': 'linux' } } });
@@ -492,7 +484,8 @@ let B: Side; // upstream kubeadm's
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tsk-cluster-phases-'));
   pki = join(dir, 'pki');
-  hostIP = hostAddress();
+  netns = createTestNetns('phases');
+  hostIP = netns.address;
   await generatePki(pki, hostIP);
   [A, B] = await Promise.all([startSide('ours'), startSide('upstream')]);
   // a fresh apiserver keeps creating its own objects for a moment after /readyz (the default/kubernetes
@@ -514,6 +507,7 @@ let frozenPid: number | undefined;
 afterAll(async () => {
   if (frozenPid) process.kill(frozenPid, 'SIGCONT');
   await Promise.all([A?.cp.stop(), B?.cp.stop()]);
+  netns?.remove();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
