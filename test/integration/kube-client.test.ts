@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
 import { generatePki, labBinary, startControlPlane, type ControlPlane } from '../lab/fixture/controlplane.js';
+import { KUBERNETES_VERSION } from '../../src/versions.js';
 import { createKubeClient, type KubeClient } from '../../src/kube/client.js';
 import { isNotFound } from '../../src/kube/errors.js';
 import type { ClusterConfiguration } from '../../src/config/types.js';
@@ -251,6 +252,8 @@ describe('KubeClient against a real kube-apiserver', () => {
     const kdir = join(dir, 'admin-kubeconfig');
     await run(labBinary('kubeadm'), [
       'init', 'phase', 'kubeconfig', 'admin',
+      // an explicit version: otherwise kubeadm asks dl.k8s.io for "stable-1" (a DNS query, network traffic)
+      `--kubernetes-version=${KUBERNETES_VERSION}`,
       `--cert-dir=${pki}`,
       `--kubeconfig-dir=${kdir}`,
       `--control-plane-endpoint=${cp.server.replace('https://', '')}`,

@@ -1,22 +1,47 @@
 #!/usr/bin/env bash
-# test/lab/install-cni.sh [-h N] — the lab's "network add-on": after init (or join), give host N a
-# bridge + host-local CNI config for the pod CIDR the controller-manager allocated to its node.
-# Pods of the host get addresses on bridge cni0 inside the host's network namespace.
+# test/lab/install-cni.sh [-h N] [--own-ipam] — the lab's "network add-on": after init (or join),
+# give host N a bridge + host-local CNI config. Pods of the host get addresses on bridge cni0 inside
+# the host's network namespace.
+#   default      the pod CIDR the controller-manager allocated to the node (node.spec.podCIDR), as
+#                flannel or kindnet do: waits until the controller-manager has started its node IPAM
+#   --own-ipam   a block the add-on picks itself, as Calico's IPAM does: /24 number N-1 of the
+#                cluster's podSubnet (an IPv4 /16, read from the kubeadm-config ConfigMap); no wait
+#                for the controller-manager (bench/init-lab.mjs measures Ready both ways)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$LAB_DIR/host.sh"
 n=1
-if [ "${1:-}" = -h ]; then n=$2; fi
+own=
+while [ $# -gt 0 ]; do
+  case $1 in
+    -h) n=$2; shift 2 ;;
+    --own-ipam) own=1; shift ;;
+    *) die "install-cni.sh: unknown argument $1" ;;
+  esac
+done
 host_exists "$n" || die "lab host $(host_name "$n") is not up"
 node=$(host_exec "$n" hostname)
 # ask the control plane (host 1, or TSK_LAB_CP_HOST) — a worker has no admin.conf
 cp=${TSK_LAB_CP_HOST:-1}
+
+# the add-on's own block for host m: /24 number m-1 of the podSubnet
+own_block() {
+  local m=$1 a b c d
+  IFS=./ read -r a b c d len <<<"$subnet"
+  echo "$a.$b.$((m - 1)).0/24"
+}
 cidr=
-for _ in $(seq 1 120); do
-  cidr=$(host_exec "$cp" kubectl get node "$node" -o 'jsonpath={.spec.podCIDR}' 2>/dev/null || true)
-  [ -n "$cidr" ] && break; sleep 0.5
-done
-[ -n "$cidr" ] || die "node $node has no podCIDR (is the cluster's podSubnet set?)"
+if [ -n "$own" ]; then
+  subnet=$(host_exec "$cp" kubectl -n kube-system get configmap kubeadm-config -o 'jsonpath={.data.ClusterConfiguration}' | sed -n 's/^ *podSubnet: *//p' | head -1)
+  [[ $subnet =~ ^[0-9]+\.[0-9]+\.0\.0/16$ ]] || die "--own-ipam needs an IPv4 /16 podSubnet, the cluster has '${subnet}'"
+  cidr=$(own_block "$n")
+else
+  for _ in $(seq 1 120); do
+    cidr=$(host_exec "$cp" kubectl get node "$node" -o 'jsonpath={.spec.podCIDR}' 2>/dev/null || true)
+    [ -n "$cidr" ] && break; sleep 0.5
+  done
+  [ -n "$cidr" ] || die "node $node has no podCIDR (is the cluster's podSubnet set?)"
+fi
 host_exec "$n" sh -c 'cat > /etc/cni/net.d/10-tsklab.conflist' <<EOF2
 {
   "cniVersion": "1.0.0",
@@ -46,7 +71,8 @@ for hd in "$LAB_STATE"/hosts/h*; do
   [ "$m" = "$n" ] && continue
   host_exists "$m" || continue
   other=$(host_name "$m")
-  ocidr=$(host_exec "$cp" kubectl get node "$other" -o 'jsonpath={.spec.podCIDR}' 2>/dev/null || true)
+  if [ -n "$own" ]; then ocidr=$(own_block "$m")
+  else ocidr=$(host_exec "$cp" kubectl get node "$other" -o 'jsonpath={.spec.podCIDR}' 2>/dev/null || true); fi
   [ -n "$ocidr" ] || continue
   host_exec "$n" ip route replace "$ocidr" via "$(host_addr "$m")" dev eth0
   host_exec "$m" ip route replace "$cidr" via "$(host_addr "$n")" dev eth0
