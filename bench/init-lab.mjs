@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Whole `init` on lab host 1 to a Ready node: tskubeadm against upstream kubeadm, alternating, with
-// `kubeadm reset -f` (the same reset for both) between runs. For each run:
+// `kubeadm reset -f` (the same reset for both) between runs, after one uncounted warm-up init of
+// each. For each run:
 //   - the time of the init command itself;
 //   - the time until the node is Ready, with the lab's network add-on installed as soon as init
 //     returns in its --own-ipam mode (pod addresses from a block of the podSubnet the add-on picks,
@@ -103,6 +104,13 @@ const median = (xs) => {
 await timed('bash', [join(lab, 'up.sh')]);
 const left = await onHost('sh', '-c', 'ls /etc/kubernetes/manifests 2>/dev/null | wc -l');
 if (left.lines[0]?.[1].trim() !== '0') await reset();
+
+// one uncounted init of each tool first: the first init after lab:up is slower (cold page cache,
+// containerd's first sandboxes), and would otherwise always fall to the tool that goes first
+for (const tool of ['kubeadm', 'tskubeadm']) {
+  await onHost(TOOLS[tool], ...INIT);
+  await reset();
+}
 
 const results = { tskubeadm: [], kubeadm: [] };
 for (let r = 0; r < RUNS; r++) {

@@ -11,6 +11,11 @@ export interface PhaseContext {
   path: string;
   /** every phase path this invocation runs (so a phase can prepare shared work once) */
   selected: ReadonlySet<string>;
+  /**
+   * Leaves `work` running while the next phases run. The runner waits for it before the first
+   * phase marked `settlesBackground` and at the end of the run; its failure is this phase's.
+   */
+  background?: (work: Promise<void>) => void;
 }
 
 export interface Phase<D> {
@@ -44,6 +49,8 @@ export interface Phase<D> {
    */
   prepare?: (data: D, ctx: PhaseContext) => Promise<void> | void;
   run?: (data: D, ctx: PhaseContext) => Promise<void> | void;
+  /** wait for the work earlier phases left running in the background (ctx.background) first */
+  settlesBackground?: boolean;
 }
 
 export interface FlatPhase<D> {
@@ -158,10 +165,32 @@ export async function runWorkflow<D>(phases: Phase<D>[], opts: RunWorkflowOption
         }
       }),
   );
+  // work phases left running (ctx.background), awaited in order; a failure is its phase's
+  const pending: { path: string; work: Promise<void> }[] = [];
+  const settle = async (): Promise<void> => {
+    for (let next = pending.shift(); next; next = pending.shift()) {
+      try {
+        await next.work;
+      } catch (e) {
+        throw new PhaseError(next.path, e);
+      }
+    }
+  };
+  const contextFor = (path: string): PhaseContext => ({
+    out: opts.out,
+    path,
+    selected: toRun,
+    background: (work) => {
+      // a rejection is reported when the runner awaits it, not as an unhandled one before that
+      work.catch(() => undefined);
+      pending.push({ path, work });
+    },
+  });
   for (const f of flat) {
     if (!toRun.has(f.path)) continue;
     const p = f.phase;
     if (p.runAllSiblings) continue;
+    if (p.settlesBackground) await settle();
     if (p.runIf) {
       let ok: boolean;
       try {
@@ -177,12 +206,13 @@ export async function runWorkflow<D>(phases: Phase<D>[], opts: RunWorkflowOption
     if (!p.run) continue;
     const start = Date.now();
     try {
-      await p.run(data, { out: opts.out, path: f.path, selected: toRun });
+      await p.run(data, contextFor(f.path));
     } catch (e) {
       throw new PhaseError(f.path, e);
     }
     opts.onPhaseDone?.(f.path, Date.now() - start);
   }
+  await settle();
   return data;
 }
 

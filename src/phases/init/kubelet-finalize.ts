@@ -43,7 +43,7 @@ const enableClientCertRotation: Phase<InitData> = {
   name: 'enable-client-cert-rotation',
   short: 'Enable kubelet client certificate rotation',
   inheritFlags: FLAGS,
-  run: async (d) => {
+  run: async (d, ctx) => {
     let pkiDir = path.posix.join(d.kubeletWriteDir, 'pki');
     for (const a of d.cfg.init.nodeRegistration.kubeletExtraArgs) if (a.name === 'cert-dir') pkiDir = a.value;
     const pemPath = path.posix.join(pkiDir, 'kubelet-client-current.pem');
@@ -66,7 +66,12 @@ const enableClientCertRotation: Phase<InitData> = {
     const updated = await pointKubeconfigAtPem(text, kubeconfigPath, pemPath);
     if (updated !== text) await d.host.writeFileAtomic(kubeconfigPath, updated, 0o600);
     d.out.v(1, '[kubelet-finalize] Restarting the kubelet to enable client certificate rotation');
-    await tryRestartKubelet(d.host, d.out);
+    // the restart (~0.2 s: the service manager stops and starts the kubelet) goes on while the addon
+    // phase talks to the API server; show-join-command, and the end of the run, wait for it. Like
+    // kubeadm's, it only warns when it fails; such a warning comes after the addon lines.
+    const restart = tryRestartKubelet(d.host, d.out);
+    if (ctx.background) ctx.background(restart);
+    else await restart;
   },
 };
 

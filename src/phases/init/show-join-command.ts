@@ -89,6 +89,8 @@ export const showJoinCommandPhase: Phase<InitData> = {
   name: 'show-join-command',
   short: 'Show the join command for control-plane and worker node',
   dependencies: ['bootstrap-token', 'upload-certs'],
+  // the kubelet restart kubelet-finalize leaves running is over before init says it succeeded
+  settlesBackground: true,
   run: async (d) => {
     const { parseKubeconfig } = await import('../../kubeconfig/kubeconfig.js');
     const { caCertPin } = await import('../../pki/pin.js');

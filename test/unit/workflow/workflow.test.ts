@@ -141,3 +141,62 @@ describe('workflow runner', () => {
     expect(lines.at(-1)).toBe('```');
   });
 });
+
+describe('work a phase leaves running in the background (ctx.background)', () => {
+  /** a promise settled from outside, and whether anyone has awaited past it */
+  const gate = () => {
+    let open!: () => void;
+    let fail!: (e: Error) => void;
+    const p = new Promise<void>((res, rej) => ((open = res), (fail = rej)));
+    return { p, open, fail };
+  };
+  const phases = (g: ReturnType<typeof gate>, settleAt: 'last' | 'none'): Phase<D>[] => [
+    {
+      name: 'starter',
+      short: 'starts background work',
+      run: (d, ctx) => {
+        d.log.push('starter');
+        ctx.background!(g.p.then(() => void d.log.push('background done')));
+      },
+    },
+    { name: 'middle', short: 'runs meanwhile', run: (d) => void d.log.push('middle') },
+    { name: 'last', short: 'waits for it', settlesBackground: settleAt === 'last', run: (d) => void d.log.push('last') },
+  ];
+
+  it('overlaps the phases after it, and is over before a settlesBackground phase runs', async () => {
+    const g = gate();
+    const d: D = { log: [], flag: false };
+    const done = runWorkflow(phases(g, 'last'), { out: memoryOutput(), data: async () => d });
+    // let the runner go as far as it can while the work is pending
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(d.log).toEqual(['starter', 'middle']);
+    g.open();
+    await done;
+    expect(d.log).toEqual(['starter', 'middle', 'background done', 'last']);
+  });
+
+  it('is awaited at the end of the run when no phase settles it (a phase run on its own)', async () => {
+    const g = gate();
+    const d: D = { log: [], flag: false };
+    let finished = false;
+    const done = runWorkflow(phases(g, 'none'), { out: memoryOutput(), data: async () => d }).then(() => (finished = true));
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(d.log).toEqual(['starter', 'middle', 'last']);
+    expect(finished).toBe(false);
+    g.open();
+    await done;
+    expect(d.log).toEqual(['starter', 'middle', 'last', 'background done']);
+  });
+
+  it('fails the run as the phase that started it, with no unhandled rejection in between', async () => {
+    const g = gate();
+    const d: D = { log: [], flag: false };
+    const done = runWorkflow(phases(g, 'last'), { out: memoryOutput(), data: async () => d });
+    g.fail(new Error('the service manager said no'));
+    const err = await done.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PhaseError);
+    expect((err as PhaseError).phase).toBe('starter');
+    expect((err as Error).message).toMatch(/the service manager said no/);
+    expect(d.log).toEqual(['starter', 'middle']);
+  });
+});
