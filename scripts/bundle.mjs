@@ -7,6 +7,7 @@
 //   dist/kube-client.cjs  @kubernetes/client-node, 5 MB, for commands that call the API
 //   dist/grpc.cjs         @grpc/grpc-js and @grpc/proto-loader, for the CRI calls
 //   dist/execa.cjs        execa, for host commands
+//   dist/prime-worker.cjs the RSA prime-search worker bin/early-primes.cjs starts (not a bundle)
 // Modules that the code imports lazily (import()) stay lazy: esbuild evaluates them on first use.
 //
 // Why: a phase process spent ~110 ms of its ~170 ms on loading ~170 ES modules and compiling them
@@ -72,6 +73,11 @@ async function bundle() {
   const main = await build({ ...COMMON, entryPoints: [entry], outfile: BUNDLE, external });
   // at least every package with a bundle of its own must have been found and rewritten
   writeFileSync(BUNDLE, rewriteImports(main.outputFiles[0].text, BUNDLE, external.length));
+
+  // the prime-search worker bin/early-primes.cjs starts before the bundle loads: the same program
+  // src/pki/primes.ts runs in its own workers
+  const { primeWorkerSource } = await import(join(repo, 'dist/pki/primes.js'));
+  writeFileSync(join(repo, 'dist/prime-worker.cjs'), `${primeWorkerSource()}\n`);
 
   for (const [name, specs] of Object.entries(SIDE_BUNDLES)) {
     const contents = Object.entries(specs)

@@ -283,6 +283,8 @@ interface Job {
   rounds: number;
   resolve: (p: bigint) => void;
   reject: (e: Error) => void;
+  /** asked for before anyone wanted it (bin/early-primes.cjs): its prime goes to the spares */
+  speculative?: boolean;
 }
 
 const queue: Job[] = [];
@@ -296,10 +298,90 @@ let mainSlices = 0;
 /** A random probable prime of exactly `bits` bits (top two bits set), p != 1 mod 65537, `rounds` Miller-Rabin rounds. */
 export function randomPrime(bits: number, rounds: number): Promise<bigint> {
   if (bits % 8 !== 0 || bits < 256) return Promise.reject(new Error(`rsa: unsupported prime size ${bits}`));
+  adoptEarlyPrimes();
+  const spare = spares.get(spareKey(bits, rounds));
+  if (spare?.length) return Promise.resolve(spare.shift()!);
   return new Promise<bigint>((resolve, reject) => {
     queue.push({ bits, rounds, resolve, reject });
     dispatch();
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Primes searched before the CLI had loaded. bin/tskubeadm starts bin/early-primes.cjs's worker
+// (running dist/prime-worker.cjs, this module's primeWorkerSource()) first thing for an init command
+// that will make RSA keys, guessing the size from --config; the first randomPrime() takes over that
+// worker and the primes it found. They come from this process's own worker, searched exactly as
+// here: a spare is only ever used for a request of the same size and round count.
+
+const EARLY = Symbol.for('tskubeadm.earlyPrimes');
+
+/** What bin/early-primes.cjs leaves on globalThis[EARLY]. */
+interface EarlyPrimes {
+  worker: Worker;
+  bits: number;
+  rounds: number;
+  /** primes found so far */
+  found: bigint[];
+  /** requests sent and not answered yet */
+  inflight: number;
+  /** the worker failed or exited */
+  failed: boolean;
+  /** its listeners, removed when this module takes the worker over */
+  listeners: { message: (m: unknown) => void; error: (e: Error) => void; exit: (code: number) => void };
+}
+
+const spares = new Map<string, bigint[]>();
+const spareKey = (bits: number, rounds: number): string => `${bits}/${rounds}`;
+
+/** A prime nobody had asked for yet: to the oldest waiting request of its kind, else to the spares. */
+function giveSpare(bits: number, rounds: number, p: bigint): void {
+  const i = queue.findIndex((j) => j.bits === bits && j.rounds === rounds);
+  if (i >= 0) {
+    found.worker++;
+    queue.splice(i, 1)[0]!.resolve(p);
+    return;
+  }
+  const list = spares.get(spareKey(bits, rounds)) ?? [];
+  list.push(p);
+  spares.set(spareKey(bits, rounds), list);
+}
+
+function takeEarly(): EarlyPrimes | undefined {
+  const g = globalThis as { [EARLY]?: EarlyPrimes };
+  const e = g[EARLY];
+  if (!e) return undefined;
+  delete g[EARLY];
+  e.worker.off('message', e.listeners.message);
+  e.worker.off('error', e.listeners.error);
+  e.worker.off('exit', e.listeners.exit);
+  return e;
+}
+
+/** Take over the early worker, if there is one: its primes become spares, it becomes one of ours. */
+function adoptEarlyPrimes(): void {
+  const e = takeEarly();
+  if (!e) return;
+  for (const p of e.found) giveSpare(e.bits, e.rounds, p);
+  if (e.failed || workerFailure !== undefined) {
+    void e.worker.terminate();
+    return;
+  }
+  const jobs: Job[] = [];
+  for (let i = 0; i < e.inflight; i++) {
+    jobs.push({ bits: e.bits, rounds: e.rounds, speculative: true, resolve: (p) => giveSpare(e.bits, e.rounds, p), reject: () => undefined });
+  }
+  workers.add(new PrimeWorker([], { worker: e.worker, inflight: jobs }));
+}
+
+/** No RSA keys after all (ECDSA, or every key already on disk): stop the early worker, if any. */
+export function stopEarlyPrimes(): void {
+  void takeEarly()?.worker.terminate();
+}
+
+/** Spare primes by "bits/rounds", for tests. */
+export function sparePrimes(): Record<string, number> {
+  return Object.fromEntries([...spares].map(([k, v]) => [k, v.length]));
 }
 
 /** The scheduler's state, for tests and benchmarks. */
@@ -415,20 +497,25 @@ class PrimeWorker {
   private readonly worker: Worker;
   private stopping = false;
 
-  constructor(jobs: Job[]) {
-    this.worker = new Worker(primeWorkerSource(), {
-      eval: true,
-      // no loaders or flags of the main thread's (a tsx/vitest loader would only slow it down)
-      execArgv: [],
-      name: 'tskubeadm RSA primes',
-      // a small young generation keeps the BigInt garbage (and peak RSS) down; the live set is tiny
-      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64 },
-    });
+  /** `adopt`: a worker already running (the early one) with the requests it has in flight */
+  constructor(jobs: Job[], adopt?: { worker: Worker; inflight: Job[] }) {
+    this.worker =
+      adopt?.worker ??
+      new Worker(primeWorkerSource(), {
+        eval: true,
+        // no loaders or flags of the main thread's (a tsx/vitest loader would only slow it down)
+        execArgv: [],
+        name: 'tskubeadm RSA primes',
+        // a small young generation keeps the BigInt garbage (and peak RSS) down; the live set is tiny
+        // (bin/early-primes.cjs starts its worker with the same options)
+        resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64 },
+      });
+    if (adopt) this.jobs.push(...adopt.inflight);
     this.worker.on('message', (m: { prime?: bigint; error?: string }) => {
       const j = this.jobs.shift();
-      if (!this.jobs.length) this.worker.unref();
+      this.updateRef();
       if (typeof m.prime === 'bigint') {
-        found.worker++;
+        if (!j?.speculative) found.worker++;
         j?.resolve(m.prime);
       } else j?.reject(new Error(`rsa: prime search in a worker thread failed: ${m.error ?? 'no result'}`));
       dispatch();
@@ -436,12 +523,19 @@ class PrimeWorker {
     this.worker.on('error', (err) => this.fail(`rsa: prime search worker thread failed: ${err.message}`));
     this.worker.on('exit', (code) => this.fail(`rsa: prime search worker thread exited unexpectedly (code ${code})`));
     for (const j of jobs) this.start(j);
+    this.updateRef();
   }
 
   start(job: Job): void {
     this.jobs.push(job);
-    this.worker.ref();
+    this.updateRef();
     this.worker.postMessage({ bits: job.bits, rounds: job.rounds });
+  }
+
+  /** the process waits for the worker only while someone waits for one of its primes */
+  private updateRef(): void {
+    if (this.jobs.some((j) => !j.speculative)) this.worker.ref();
+    else this.worker.unref();
   }
 
   stop(): void {

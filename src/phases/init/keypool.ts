@@ -24,8 +24,9 @@ const prefetched = new WeakSet<InitData>();
 
 /** Count the keys this run will generate and start generating them. */
 export async function prefetchKeys(d: InitData, ctx: PhaseContext): Promise<void> {
-  if (prefetched.has(d) || d.externalCA) return;
+  if (prefetched.has(d)) return;
   prefetched.add(d);
+  if (d.externalCA) return dropEarlyPrimes();
   let n = 0;
   const external = d.cfg.cluster.etcd.external !== undefined;
   for (const s of CERT_SPECS) {
@@ -38,6 +39,7 @@ export async function prefetchKeys(d: InitData, ctx: PhaseContext): Promise<void
     if (!ctx.selected.has(`kubeconfig/${s.phase}`)) continue;
     if (!(await d.host.exists(path.posix.join(d.kubeconfigWriteDir, s.file)))) n++;
   }
+  if (n === 0 || !d.cfg.cluster.encryptionAlgorithm.startsWith('RSA')) await dropEarlyPrimes();
   if (n === 0) return;
   const pool = await keyPoolFor(d);
   // RSA primes are searched on the main thread too; while preflight runs it needs that thread
@@ -54,4 +56,11 @@ const mainThreadHolds = new WeakMap<InitData, () => void>();
 export function releaseMainThread(d: InitData): void {
   mainThreadHolds.get(d)?.();
   mainThreadHolds.delete(d);
+}
+
+/** The primes bin/early-primes.cjs started searching will not be wanted: stop that worker. */
+async function dropEarlyPrimes(): Promise<void> {
+  if (!(globalThis as Record<symbol, unknown>)[Symbol.for('tskubeadm.earlyPrimes')]) return;
+  const { stopEarlyPrimes } = await import('../../pki/primes.js');
+  stopEarlyPrimes();
 }
