@@ -25,7 +25,7 @@ beforeAll(() => {
   fs.mkdirSync(path.join(scratch, 'bin'));
   // no dist/tskubeadm.cjs here: the entry falls back to the per-module tree, whose import graph is what
   // decides laziness (the bundle keeps it: esbuild evaluates a dynamically imported module on first import)
-  for (const f of ['tskubeadm', 'bundle.cjs', 'package.json']) fs.copyFileSync(path.join(REPO, 'bin', f), path.join(scratch, 'bin', f));
+  for (const f of fs.readdirSync(path.join(REPO, 'bin'))) fs.copyFileSync(path.join(REPO, 'bin', f), path.join(scratch, 'bin', f));
 }, 180_000);
 
 afterAll(() => {
