@@ -163,12 +163,21 @@ describe('work a phase leaves running in the background (ctx.background)', () =>
     { name: 'last', short: 'waits for it', settlesBackground: settleAt === 'last', run: (d) => void d.log.push('last') },
   ];
 
-  it('overlaps the phases after it, and is over before a settlesBackground phase runs', async () => {
+  /** the three phases running, the background work pending; `done` settles with the run */
+  const start = (settleAt: 'last' | 'none') => {
     const g = gate();
     const d: D = { log: [], flag: false };
-    const done = runWorkflow(phases(g, 'last'), { out: memoryOutput(), data: async () => d });
-    // let the runner go as far as it can while the work is pending
+    const done = runWorkflow(phases(g, settleAt), { out: memoryOutput(), data: async () => d });
+    return { g, d, done };
+  };
+  /** let the runner go as far as it can while the work is pending */
+  const letRun = async () => {
     for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+
+  it('overlaps the phases after it, and is over before a settlesBackground phase runs', async () => {
+    const { g, d, done } = start('last');
+    await letRun();
     expect(d.log).toEqual(['starter', 'middle']);
     g.open();
     await done;
@@ -176,11 +185,10 @@ describe('work a phase leaves running in the background (ctx.background)', () =>
   });
 
   it('is awaited at the end of the run when no phase settles it (a phase run on its own)', async () => {
-    const g = gate();
-    const d: D = { log: [], flag: false };
+    const { g, d, done } = start('none');
     let finished = false;
-    const done = runWorkflow(phases(g, 'none'), { out: memoryOutput(), data: async () => d }).then(() => (finished = true));
-    for (let i = 0; i < 20; i++) await Promise.resolve();
+    void done.then(() => (finished = true));
+    await letRun();
     expect(d.log).toEqual(['starter', 'middle', 'last']);
     expect(finished).toBe(false);
     g.open();
@@ -189,9 +197,7 @@ describe('work a phase leaves running in the background (ctx.background)', () =>
   });
 
   it('fails the run as the phase that started it, with no unhandled rejection in between', async () => {
-    const g = gate();
-    const d: D = { log: [], flag: false };
-    const done = runWorkflow(phases(g, 'last'), { out: memoryOutput(), data: async () => d });
+    const { g, d, done } = start('last');
     g.fail(new Error('the service manager said no'));
     const err = await done.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PhaseError);
