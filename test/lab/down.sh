@@ -20,6 +20,12 @@ for h in $(CG_ALL); do
   for d in "$h"/tsklab-h*; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done
 done
 ip link del "$LAB_BRIDGE" 2>/dev/null && log "bridge $LAB_BRIDGE removed"
+# network namespaces of test processes that were killed before they could remove them
+# (fixture/netns.ts names them tsk-<tag>-<pid>; its veth pair goes with the namespace)
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^tsk-[a-z]+-[0-9]+$'); do
+  kill -0 "${ns##*-}" 2>/dev/null && continue
+  ip netns delete "$ns" 2>/dev/null && log "stale test network namespace $ns removed"
+done
 if [ -f "$LAB_STATE/sysctl.orig" ]; then
   while IFS= read -r kv; do sysctl -qw "$kv" 2>/dev/null || true; done < "$LAB_STATE/sysctl.orig"
 fi
