@@ -511,8 +511,7 @@ export function imagePullCheck(o: ImagePullOptions): Check {
           // not every runtime reports it; kubeadm only logs this at a high verbosity
         }
         const ifNotPresent = o.pullPolicy === 'IfNotPresent';
-        const pull = async (image: string): Promise<string | undefined> => {
-          if (ifNotPresent && (await c.imageExists(image))) return undefined;
+        const pullMissing = async (image: string): Promise<string | undefined> => {
           try {
             await c.pullImage(image);
             return undefined;
@@ -520,10 +519,20 @@ export function imagePullCheck(o: ImagePullOptions): Check {
             return `failed to pull image ${image}: ${errText(e)}`;
           }
         };
+        const pull = async (image: string): Promise<string | undefined> => {
+          if (ifNotPresent && (await c.imageExists(image))) return undefined;
+          return pullMissing(image);
+        };
         const errors: string[] = [];
         if (o.serial) {
-          for (const image of o.images) {
-            const e = await pull(image);
+          // pulls one at a time, in order, as kubeadm; the "is it there?" questions (read-only, the
+          // usual case being every image present) go to the runtime together up front, and their
+          // answers are taken in the same order, so a failing one stops the loop where it did
+          const present = ifNotPresent ? o.images.map((image) => c.imageExists(image)) : [];
+          for (const p of present) p.catch(() => undefined);
+          for (const [i, image] of o.images.entries()) {
+            if (ifNotPresent && (await present[i])) continue;
+            const e = await pullMissing(image);
             if (e) errors.push(e);
           }
           return result([], errors);

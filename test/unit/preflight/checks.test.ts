@@ -44,6 +44,10 @@ class StubRuntime {
   present = new Set<string>();
   failing = new Set<string>();
   pulled: string[] = [];
+  /** images whose status query fails (the runtime errs) */
+  statusFailing = new Set<string>();
+  /** every status query and pull, in the order they were made */
+  calls: string[] = [];
   sandbox = 'registry.k8s.io/pause:3.10.2';
   opened: string[] = [];
   closed = 0;
@@ -70,9 +74,12 @@ class StubRuntime {
       },
       imageStatus: notUsed,
       async imageExists(image: string) {
+        self.calls.push(`status ${image}`);
+        if (self.statusFailing.has(image)) throw new CriError(`rpc error: code = Unavailable desc = status of ${image}`);
         return self.present.has(image);
       },
       async pullImage(image: string) {
+        self.calls.push(`pull ${image}`);
         self.pulled.push(image);
         if (self.failing.has(image)) throw new CriError(`failed to pull image ${image}: rpc error: code = NotFound desc = nope`);
         self.present.add(image);
@@ -368,6 +375,29 @@ describe('preflight checks', () => {
     expect(warned).toEqual([
       'detected that the sandbox image "registry.k8s.io/pause:3.10.2" of the container runtime is inconsistent with that used by kubeadm. It is recommended to use "a/pause:1" as the CRI sandbox image.',
     ]);
+  });
+
+  it('ImagePull, serial IfNotPresent: asks for every image at once, then pulls the missing ones one by one in order', async () => {
+    rt.present.add('a/1:1');
+    rt.present.add('a/4:1');
+    rt.failing.add('a/3:1');
+    const images = ['a/1:1', 'a/2:1', 'a/3:1', 'a/4:1'];
+    const r = await imagePullCheck({ criSocket: 'unix:///x.sock', images, sandboxImage: 'registry.k8s.io/pause:3.10.2', pullPolicy: 'IfNotPresent', serial: true }).run(ctx);
+    expect(rt.calls).toEqual(['status a/1:1', 'status a/2:1', 'status a/3:1', 'status a/4:1', 'pull a/2:1', 'pull a/3:1']);
+    expect(r.errors).toEqual(['failed to pull image a/3:1: failed to pull image a/3:1: rpc error: code = NotFound desc = nope']);
+  });
+
+  it('ImagePull, serial: a status query that fails stops the pulls where the one-by-one loop stopped', async () => {
+    rt.statusFailing.add('a/3:1');
+    const images = ['a/1:1', 'a/2:1', 'a/3:1', 'a/4:1'];
+    const check = imagePullCheck({ criSocket: 'unix:///x.sock', images, sandboxImage: 'registry.k8s.io/pause:3.10.2', pullPolicy: 'IfNotPresent', serial: true });
+    const r = await check.run(ctx).then(
+      (x) => x,
+      (e: Error) => ({ warnings: [], errors: [e.message] }),
+    );
+    // the images before it were pulled in order, the one after it was not
+    expect(rt.pulled).toEqual(['a/1:1', 'a/2:1']);
+    expect(r.errors.join('\n')).toMatch(/status of a\/3:1/);
   });
 
   it('KubeletVersion: too old, newer than the control plane, unparsable, missing', async () => {
