@@ -332,6 +332,8 @@ interface EarlyPrimes {
 }
 
 const spares = new Map<string, bigint[]>();
+/** the early worker was taken over (it counts as the held main thread's extra worker) */
+let adoptedEarly = false;
 const spareKey = (bits: number, rounds: number): string => `${bits}/${rounds}`;
 
 /** A prime nobody had asked for yet: to the oldest waiting request of its kind, else to the spares. */
@@ -367,6 +369,7 @@ function adoptEarlyPrimes(): void {
     void e.worker.terminate();
     return;
   }
+  adoptedEarly = true;
   const jobs: Job[] = [];
   for (let i = 0; i < e.inflight; i++) {
     jobs.push({ bits: e.bits, rounds: e.rounds, speculative: true, resolve: (p) => giveSpare(e.bits, e.rounds, p), reject: () => undefined });
@@ -410,7 +413,10 @@ let mainHolds = 0;
  * preflight, which runs while the keys for later phases are generated, needs the main thread for
  * its own work (mostly waiting on commands and the CRI). Workers start at once instead, one more
  * than usual (the main thread's share; measured on 2 CPUs: the kubelet starts ~30 ms sooner in a
- * whole init). Without a worker (none allowed, or one failed) the main thread searches anyway.
+ * whole init) unless the early worker was taken over: that one has been searching since the process
+ * started, and a second worker beside it and preflight's main thread only made the three compete
+ * for 2 CPUs (the kubelet started ~20-40 ms later, 18 runs each way). Without a worker (none
+ * allowed, or one failed) the main thread searches anyway.
  */
 export function holdMainThread(): () => void {
   mainHolds++;
@@ -433,7 +439,8 @@ function dispatch(): void {
   for (const w of workers) {
     while (queue.length && (w.jobs.length === 0 || (w.jobs.length < 2 && queue.length >= 2))) w.start(queue.shift()!);
   }
-  while (workerFailure === undefined && workers.size < primePolicy.maxWorkers + (held ? 1 : 0) && queue.length > threshold) {
+  const extra = held && !adoptedEarly ? 1 : 0;
+  while (workerFailure === undefined && workers.size < primePolicy.maxWorkers + extra && queue.length > threshold) {
     // the newest requests: the oldest are wanted first, and the worker takes a while to start
     workers.add(new PrimeWorker(queue.length >= 2 ? [queue.pop()!, queue.pop()!].reverse() : [queue.pop()!]));
   }

@@ -7,7 +7,7 @@ import { checkPrimeSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
-import { primePolicy, primeSchedulerState, primeWorkerSource, randomPrime, sparePrimes, stopEarlyPrimes } from '../../../src/pki/primes.js';
+import { holdMainThread, primePolicy, primeSchedulerState, primeWorkerSource, randomPrime, sparePrimes, stopEarlyPrimes } from '../../../src/pki/primes.js';
 import { millerRabinRounds } from '../../../src/pki/rsa.js';
 
 const require = createRequire(import.meta.url);
@@ -110,6 +110,26 @@ describe('hand-over to src/pki/primes.ts', () => {
     expect(after.workerFailure).toBeUndefined();
     // a spare of another size is never handed out for this one
     expect(sparePrimes()['512/5'] ?? 0).toBe(0);
+  }, 60_000);
+
+  it('while preflight holds the main thread, the taken-over worker is the only one (no extra worker beside it)', async () => {
+    Object.assign(primePolicy, { mainThread: true, maxWorkers: 1, workerThreshold: 4 });
+    const release = holdMainThread();
+    try {
+      early.startEarlyPrimes(['init', 'phase', 'certs', 'all']);
+      expect(earlyState()).toBeDefined();
+      const before = primeSchedulerState();
+      const pending = Array.from({ length: 6 }, () => randomPrime(1024, 5));
+      // dispatch has run for every request: without the early worker, a held main thread gets two
+      expect(primeSchedulerState().workers).toBe(1);
+      const ps = await Promise.all(pending);
+      for (const p of ps) expect(checkPrimeSync(p, { checks: 64 })).toBe(true);
+      const after = primeSchedulerState();
+      expect(after.found.main - before.found.main).toBe(0);
+      expect(after.mainSlices - before.mainSlices).toBe(0);
+    } finally {
+      release();
+    }
   }, 60_000);
 
   it('stopEarlyPrimes ends a search nobody took over', async () => {
