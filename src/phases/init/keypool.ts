@@ -58,7 +58,11 @@ export function releaseMainThread(d: InitData): void {
   mainThreadHolds.delete(d);
 }
 
-/** The primes bin/early-primes.cjs started searching will not be wanted: stop that worker. */
+/**
+ * The primes bin/early-primes.cjs started searching will not be wanted: stop that worker. Looks for
+ * it first (the same global primes.ts reads) so that an ECDSA run does not load primes.ts and
+ * worker_threads (~1.6 ms) just to learn there is nothing to stop.
+ */
 async function dropEarlyPrimes(): Promise<void> {
   if (!(globalThis as Record<symbol, unknown>)[Symbol.for('tskubeadm.earlyPrimes')]) return;
   const { stopEarlyPrimes } = await import('../../pki/primes.js');
