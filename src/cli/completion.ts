@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 
 interface Node {
   path: string;

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { TskError, UsageError, ValidationError, formatProblem } from '../errors.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 
 async function readInput(ctx: CliContext, file: string, flag: string): Promise<string> {
   try {

@@ -8,7 +8,7 @@ import type { Host } from '../host/types.js';
 import { UsageError } from '../errors.js';
 import type { FlagName } from './flags.js';
 import { bindWorkflow, type ReadFlags } from './bind.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { readConfigFile } from './input.js';
 import { INIT_DESCRIPTION } from './descriptions.js';
 import { initPhases } from '../phases/init/index.js';

@@ -4,24 +4,13 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR, EXIT_OK, EXIT_VALIDATION, TskError, UsageError } from '../errors.js';
 import { createOutput, type Output, type Streams } from '../output.js';
+import type { CliContext, Globals } from './context.js';
 import { addVersionCommand } from './version.js';
 import { addCompletionCommand } from './completion.js';
 import { addConfigCommand } from './config.js';
 import { INIT_DESCRIPTION } from './descriptions.js';
 
-export interface Globals {
-  verbosity: number;
-  rootfs: string | undefined;
-}
-
-export interface CliContext {
-  streams: Streams;
-  globals: () => Globals;
-  out: () => Output;
-  /** stdin for prompts (reset's confirmation) */
-  stdin?: NodeJS.ReadableStream;
-  env: NodeJS.ProcessEnv;
-}
+export type { CliContext, Globals } from './context.js';
 
 /** Command modules that are costly to load (their phase trees pull in renderers); see `lazyModulesFor`. */
 export interface LazyCommands {

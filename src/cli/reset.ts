@@ -6,7 +6,7 @@ import type { Host } from '../host/types.js';
 import { errorMessage, TskError } from '../errors.js';
 import type { FlagName } from './flags.js';
 import { bindWorkflow, type ReadFlags } from './bind.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { readConfigFile } from './input.js';
 import { resetPhases } from '../phases/reset/index.js';
 import { ADMIN_KUBECONFIG, type ClusterState, type ResetData } from '../phases/reset/data.js';

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { KUBERNETES_VERSION, TSKUBEADM_VERSION } from '../versions.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 
 export function versionInfo() {
   const m = /^v(\d+)\.(\d+)\./.exec(KUBERNETES_VERSION);

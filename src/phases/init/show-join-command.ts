@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { TskError } from '../../errors.js';
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
+import { runCertificateKeys } from './cluster/admin.js';
 
 const WITHHELD = '<value withheld>';
 
@@ -82,9 +83,6 @@ ${i.joinWorkerCommand}
   return s;
 }
 
-/** The certificate key of this run: the flag or config value, else the one upload-certs generated. */
-export const runCertificateKeys = new WeakMap<InitData, string>();
-
 export const showJoinCommandPhase: Phase<InitData> = {
   name: 'show-join-command',
   short: 'Show the join command for control-plane and worker node',
@@ -95,7 +93,7 @@ export const showJoinCommandPhase: Phase<InitData> = {
     const { parseKubeconfig } = await import('../../kubeconfig/kubeconfig.js');
     const { caCertPin } = await import('../../pki/pin.js');
     const { pemBlocks } = await import('../../pki/keys.js');
-    const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./cluster/phases.js');
+    const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./cluster/admin.js');
     const file = adminKubeconfigLocation(d).file;
     const kc = parseKubeconfig(await readAdminKubeconfig(d), file);
     const ctx = kc.contexts.find((c) => c.name === kc.currentContext);

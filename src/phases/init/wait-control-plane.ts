@@ -135,7 +135,7 @@ function helpCommands(socket: string): string[] {
 
 async function adminCredentials(d: InitData): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer }> {
   const { parseKubeconfig } = await import('../../kubeconfig/kubeconfig.js');
-  const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./cluster/phases.js');
+  const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./cluster/admin.js');
   const kc = parseKubeconfig(await readAdminKubeconfig(d), adminKubeconfigLocation(d).file);
   const ctx = kc.contexts.find((c) => c.name === kc.currentContext);
   const cluster = kc.clusters.find((c) => c.name === ctx?.cluster);
