@@ -86,8 +86,8 @@ export interface WorkflowBinding<D> {
   flags: readonly FlagName[];
   /** extra flags only phases may inherit (kubeadm's "additional flags") */
   phaseOnlyFlags?: readonly FlagName[];
-  /** builds the run data from the flags of whichever command was invoked */
-  makeData: (flags: ReadFlags, args: string[]) => Promise<D>;
+  /** builds the run data from the flags of whichever command was invoked (`accepted`: the flags it takes) */
+  makeData: (flags: ReadFlags, args: string[], accepted: readonly FlagName[]) => Promise<D>;
   /**
    * the phases to skip given those from --skip-phases: kubeadm falls back to the config's skipPhases
    * when the flag is empty and adds derived skips (e.g. disabled addons). Main command only: a
@@ -96,6 +96,8 @@ export interface WorkflowBinding<D> {
   skips?: (data: D, fromFlag: string[]) => string[];
   out: () => Output;
   onDone?: (data: D, timings: [string, number][]) => void | Promise<void>;
+  /** called when a phase fails, before the error is reported (e.g. to take back what the run added) */
+  onError?: (data: D) => Promise<void>;
   /** called before the phases of the main command (not of a single `phase` command) run */
   onStart?: (data: D) => void | Promise<void>;
 }
@@ -121,18 +123,29 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
     const known = new Set(flat.map((f) => f.path));
     for (const s of cliSkips) if (!known.has(s)) throw new UsageError(`invalid phase name: ${s}`, { hint: `valid phase names: ${[...known].filter((k) => !k.endsWith('/all')).join(', ')}` });
     const timings: [string, number][] = [];
-    const d = await b.makeData(flags, args);
+    const d = await b.makeData(flags, args, names);
     // kubeadm's runner picks the phases of a `phase` command before its data (and with it the config's
     // skipPhases and disabled addons) exists, so those skips only apply to the main command
     const skip = only ? [] : b.skips ? b.skips(d, cliSkips) : cliSkips;
     if (!only) await b.onStart?.(d);
-    await runWorkflow(b.phases, {
-      ...(only ? { only } : {}),
-      skip: [...new Set(skip)],
-      out: b.out(),
-      data: async () => d,
-      onPhaseDone: (p, ms) => timings.push([p, ms]),
-    });
+    try {
+      await runWorkflow(b.phases, {
+        ...(only ? { only } : {}),
+        skip: [...new Set(skip)],
+        out: b.out(),
+        data: async () => d,
+        onPhaseDone: (p, ms) => timings.push([p, ms]),
+      });
+    } catch (e) {
+      if (b.onError) {
+        try {
+          await b.onError(d);
+        } catch (undoError) {
+          b.out().warn(`could not undo what the failed run did: ${undoError instanceof Error ? undoError.message : String(undoError)}`);
+        }
+      }
+      throw e;
+    }
     await b.onDone?.(d, timings);
   };
 

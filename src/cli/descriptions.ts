@@ -2,3 +2,4 @@
 // without importing the command (and its phase tree).
 
 export const INIT_DESCRIPTION = 'Set up the Kubernetes control plane on this host';
+export const JOIN_DESCRIPTION = 'Run this on any machine you wish to join an existing cluster';

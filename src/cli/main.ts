@@ -8,7 +8,7 @@ import type { CliContext, Globals } from './context.js';
 import { addVersionCommand } from './version.js';
 import { addCompletionCommand } from './completion.js';
 import { addConfigCommand } from './config.js';
-import { INIT_DESCRIPTION } from './descriptions.js';
+import { INIT_DESCRIPTION, JOIN_DESCRIPTION } from './descriptions.js';
 
 export type { CliContext, Globals } from './context.js';
 
@@ -16,6 +16,7 @@ export type { CliContext, Globals } from './context.js';
 export interface LazyCommands {
   init?: typeof import('./init.js');
   reset?: typeof import('./reset.js');
+  join?: typeof import('./join.js');
 }
 
 /**
@@ -30,6 +31,7 @@ export async function lazyModulesFor(argv: string[]): Promise<LazyCommands> {
   return {
     ...(all || words.has('init') ? { init: await import('./init.js') } : {}),
     ...(all || words.has('reset') ? { reset: await import('./reset.js') } : {}),
+    ...(all || words.has('join') ? { join: await import('./join.js') } : {}),
   };
 }
 
@@ -62,6 +64,8 @@ Example:
   program.enablePositionalOptions();
   if (lazy.init) lazy.init.addInitCommand(program, ctx);
   else program.command('init').description(INIT_DESCRIPTION);
+  if (lazy.join) lazy.join.addJoinCommand(program, ctx);
+  else program.command('join').description(JOIN_DESCRIPTION);
   if (lazy.reset) lazy.reset.addResetCommand(program, ctx);
   else program.command('reset').description('Undo, as far as it can, what init or join did to this host');
   addConfigCommand(program, ctx);

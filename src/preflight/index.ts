@@ -270,8 +270,11 @@ export async function runInitPreflight(cfg: InitConfig, ctx: CheckContext, o: Ph
 }
 
 export interface JoinPreflightOptions extends PhaseRunOptions {
-  /** for `--control-plane`: the cluster's configuration combined with this node's (from discovery) */
-  initCfg?: InitConfig;
+  /**
+   * for `--control-plane`: the cluster's configuration combined with this node's; a function is called
+   * after the node checks (kubeadm discovers the cluster there)
+   */
+  initCfg?: InitConfig | (() => Promise<InitConfig>);
   hasCertificateKey?: boolean;
   /**
    * for `--control-plane` without a certificate key: throws when the shared certificates are
@@ -297,8 +300,8 @@ export async function runJoinPreflight(cfg: JoinConfig, ctx: CheckContext, o: Jo
   ctx.stdout.write('[preflight] Running pre-flight checks\n');
   await runChecks([isPrivilegedUserCheck()], ctx, { ignore: o.ignore, out: err });
   await runChecks(joinChecks(cfg), ctx, { ignore: o.ignore, out: err });
+  const initCfg = typeof o.initCfg === 'function' ? await o.initCfg() : o.initCfg;
   if (!cfg.join.controlPlane) return;
-  const initCfg = o.initCfg;
   if (!initCfg) throw new Error('join preflight for a control-plane node needs the cluster configuration');
   const hasKey = o.hasCertificateKey ?? cfg.join.controlPlane.certificateKey !== '';
   try {

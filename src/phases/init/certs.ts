@@ -24,7 +24,7 @@ const SAN_FLAGS: readonly FlagName[] = [
 const plans = new WeakMap<InitData, Promise<PkiResult>>();
 
 /** Every file of the PKI as it is on disk now, keyed by path relative to the certificates dir. */
-export async function readPkiFiles(d: InitData, dir = d.certificatesDir): Promise<Map<string, Buffer>> {
+export async function readPkiFiles(d: Pick<InitData, 'host' | 'certificatesDir'>, dir = d.certificatesDir): Promise<Map<string, Buffer>> {
   const names = CERT_SPECS.flatMap((s) => [certFile(s.baseName), keyFile(s.baseName)]);
   names.push(SA_SPEC.privateKeyFile, SA_SPEC.publicKeyFile);
   const files = new Map<string, Buffer>();

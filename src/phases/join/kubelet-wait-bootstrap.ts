@@ -1,0 +1,87 @@
+// join phase "kubelet-wait-bootstrap": wait for the kubelet's health endpoint, then for the TLS
+// bootstrap to produce /etc/kubernetes/kubelet.conf with a usable client certificate; the bootstrap
+// kubeconfig (with the token) is removed whatever happens, as kubeadm does. kubeadm looks for
+// kubelet.conf every 5 s; this looks every 100 ms, so the join ends when the kubelet is done.
+
+import * as path from 'node:path';
+import { TskError } from '../../errors.js';
+import type { Phase } from '../workflow.js';
+import type { JoinData } from './data.js';
+import { BOOTSTRAP_KUBELET_CONF, KUBELET_CONF } from './data.js';
+
+/** kubeadm's text after a failed kubelet wait */
+export const KUBELET_FAIL_MESSAGE = `
+Unfortunately, an error has occurred, likely caused by:
+	- The kubelet is not running
+	- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)
+
+If you are on a systemd-powered system, you can try to troubleshoot the error with the following commands:
+	- 'systemctl status kubelet'
+	- 'journalctl -xeu kubelet'
+`;
+
+/** Can a client be built from kubelet.conf (kubeadm's ClientSetFromFile): the file and its credentials load. */
+async function kubeletConfUsable(d: JoinData): Promise<string | undefined> {
+  const text = await d.host.readText(KUBELET_CONF).catch(() => undefined);
+  if (text === undefined) return `${KUBELET_CONF} does not exist yet`;
+  const { parseKubeconfig, currentUser } = await import('../../kubeconfig/kubeconfig.js');
+  const kc = parseKubeconfig(text, KUBELET_CONF);
+  const user = currentUser(kc);
+  for (const f of [user?.clientCertificate, user?.clientKey]) {
+    if (!f) continue;
+    const abs = path.posix.isAbsolute(f) ? f : path.posix.join(path.posix.dirname(KUBELET_CONF), f);
+    if (!(await d.host.exists(abs))) return `${abs} does not exist yet`;
+  }
+  return undefined;
+}
+
+export const kubeletWaitBootstrapPhase: Phase<JoinData> = {
+  name: 'kubelet-wait-bootstrap',
+  short: 'Wait for the kubelet to bootstrap itself',
+  inheritFlags: ['config', 'cri-socket', 'dry-run'],
+  run: async (d) => {
+    if (d.dryRun) {
+      d.out.print('kubelet-wait', 'Would wait for the kubelet to be bootstrapped');
+      return;
+    }
+    const join = d.cfg.join;
+    const bootPath = path.posix.join(d.kubeconfigDir, BOOTSTRAP_KUBELET_CONF);
+    try {
+      const { parseDuration, formatDuration, formatDurationNs } = await import('../../config/duration.js');
+      const { joinHostPort } = await import('../../util/net.js');
+      const { pollUntil } = await import('../init/wait-control-plane.js');
+      const { parseGoYaml } = await import('../../manifests/yamlload.js');
+      const cfgPath = path.posix.join(d.kubeletDir, 'config.yaml');
+      const kubeletCfg = (parseGoYaml(await d.host.readText(cfgPath), cfgPath) ?? {}) as { healthzBindAddress?: string; healthzPort?: number };
+      const port = kubeletCfg.healthzPort ?? 10248;
+      const healthz = `http://${joinHostPort(kubeletCfg.healthzBindAddress ?? '127.0.0.1', String(port))}/healthz`;
+      const kubeletTimeout = parseDuration(join.timeouts.kubeletHealthCheck);
+      if (port === 0) {
+        d.out.print('kubelet-check', 'Skipping the kubelet health check because the healthz port is set to 0');
+      } else {
+        d.out.print('kubelet-check', `Waiting for a healthy kubelet at ${healthz}. This can take up to ${formatDuration(kubeletTimeout)}`);
+        const r = await pollUntil(d.host, kubeletTimeout, async () => {
+          const res = await d.host.httpGet(healthz, { timeoutMs: 2000 });
+          return res.status === 200 ? undefined : `status code: ${res.status}`;
+        });
+        if (!r.ok) {
+          d.out.print('kubelet-check', `The kubelet is not healthy after ${formatDurationNs(r.elapsedNs)}`);
+          d.out.println(KUBELET_FAIL_MESSAGE);
+          throw new TskError(`failed while waiting for the kubelet to start: The HTTP call equal to 'curl -sSL ${healthz}' returned ${r.lastError}`);
+        }
+        d.out.print('kubelet-check', `The kubelet is healthy after ${formatDurationNs(r.elapsedNs)}`);
+      }
+      d.out.print('kubelet-start', 'Waiting for the kubelet to perform the TLS Bootstrap');
+      const tlsTimeout = parseDuration(join.timeouts.tlsBootstrap);
+      const r = await pollUntil(d.host, tlsTimeout, () => kubeletConfUsable(d));
+      if (!r.ok) {
+        d.out.println(KUBELET_FAIL_MESSAGE);
+        throw new TskError(
+          `failed while waiting for TLS bootstrap: the kubelet did not write a usable ${KUBELET_CONF} within ${formatDuration(tlsTimeout)} (${r.lastError})`,
+        );
+      }
+    } finally {
+      await d.host.remove(bootPath).catch(() => undefined);
+    }
+  },
+};
