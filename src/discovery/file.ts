@@ -169,7 +169,7 @@ export async function validateConfigInfo(cfg: ClientConfig, timeoutMs: number, d
   } catch (e) {
     throw new DiscoveryError(`the provided kubeconfig file is malformed: ${errMsg(e)}`);
   }
-  const invalid = await validateClientConfig(cfg, (p) => readUserFile(deps, p));
+  const invalid = await validateClientConfig(cfg, (p) => inputsOf(deps).readFile(path.resolve(p)));
   if (invalid) throw new DiscoveryError(invalid);
   await embedFiles(cfg, deps);
 
