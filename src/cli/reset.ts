@@ -49,7 +49,7 @@ export async function buildResetData(o: BuildResetDataOptions): Promise<ResetDat
   const configPath = v.config as string | undefined;
   const text = await readConfigFile(inputs, configPath);
   const { loadResetConfig, parseDuration } = await import('../config/index.js');
-  const { detectCRISocket, fetchClusterState, etcdEndpointsFromPods } = await import('../phases/reset/cluster.js');
+  const { detectCRISocket, fetchClusterState } = await import('../phases/reset/cluster.js');
   const { reset, warnings } = await loadResetConfig({
     ...(text !== undefined ? { text, fileName: configPath! } : {}),
     flags: v,
@@ -115,7 +115,7 @@ export async function buildResetData(o: BuildResetDataOptions): Promise<ResetDat
   else if (reset.certificatesDir) certificatesDir = reset.certificatesDir;
   else if (clusterState?.cluster.certificatesDir) certificatesDir = clusterState.cluster.certificatesDir;
 
-  const etcdClient = client;
+  const kubeClient = client;
   return {
     host,
     out,
@@ -131,9 +131,15 @@ export async function buildResetData(o: BuildResetDataOptions): Promise<ResetDat
     stdin: o.stdin,
     etcdAPICallTimeoutMs,
     kubernetesAPICallTimeoutMs,
-    etcdEndpoints: async () => {
-      if (!etcdClient) throw new TskError('no client to read the etcd endpoints with');
-      return etcdEndpointsFromPods(etcdClient, host, kubernetesAPICallTimeoutMs);
+    etcdClient: async () => {
+      if (!kubeClient) throw new TskError('no client to read the etcd endpoints with');
+      const { etcdClientFromCluster, readEtcdClientTLS } = await import('../etcd/factory.js');
+      return etcdClientFromCluster(kubeClient, {
+        kubernetesAPICallTimeoutMs,
+        timeoutMs: etcdAPICallTimeoutMs,
+        tls: readEtcdClientTLS(host, clusterState?.cluster.certificatesDir || certificatesDir),
+        log: (level, msg) => out.v(level, msg),
+      });
     },
     wholeCommand: false,
   };

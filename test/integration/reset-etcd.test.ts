@@ -16,6 +16,7 @@ import { memoryOutput } from '../../src/output.js';
 import type { ClusterConfiguration, ResetConfiguration } from '../../src/config/types.js';
 import type { ResetData } from '../../src/phases/reset/data.js';
 import { removeEtcdMemberPhase } from '../../src/phases/reset/remove-etcd-member.js';
+import { connectEtcd, readEtcdClientTLS } from '../../src/etcd/factory.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ETCD = path.join(repo, '.lab/bin/etcd');
@@ -136,10 +137,11 @@ function resetCfg(): ResetConfiguration {
 }
 
 /** The data reset builds on a control plane whose cluster answered: local etcd, this node's endpoint. */
-function data(out: ReturnType<typeof memoryOutput>, nodeAddress: string): ResetData {
+function data(out: ReturnType<typeof memoryOutput>, nodeAddress: string, etcdEndpoint = `https://${ADDR}:2379`, etcdAPICallTimeoutMs = 10_000): ResetData {
   const cluster = { etcd: { local: { dataDir: '/var/lib/etcd' } }, certificatesDir: '/etc/kubernetes/pki', featureGates: {} } as unknown as ClusterConfiguration;
+  const host = new NodeHost({ rootfs: root });
   return {
-    host: new NodeHost({ rootfs: root }),
+    host,
     out,
     reset: resetCfg(),
     clusterState: { cluster, nodeName: 'node1', criSocket: '', localAPIEndpoint: { advertiseAddress: nodeAddress, bindPort: 6443 } },
@@ -151,10 +153,15 @@ function data(out: ReturnType<typeof memoryOutput>, nodeAddress: string): ResetD
     criSocket: '',
     ignorePreflightErrors: [],
     stdin: undefined,
-    etcdAPICallTimeoutMs: 10_000,
+    etcdAPICallTimeoutMs,
     kubernetesAPICallTimeoutMs: 10_000,
-    // what the etcd Pod's advertise-client-urls annotation would say
-    etcdEndpoints: async () => [`https://${ADDR}:2379`],
+    // the client NewFromCluster makes when the etcd Pod's advertise-client-urls annotation says etcdEndpoint
+    etcdClient: () =>
+      connectEtcd([etcdEndpoint], {
+        tls: readEtcdClientTLS(host, '/etc/kubernetes/pki'),
+        timeoutMs: etcdAPICallTimeoutMs,
+        log: (level, msg) => out.v(level, msg),
+      }),
     wholeCommand: true,
   };
 }
@@ -195,8 +202,7 @@ describe('remove-etcd-member with a real etcd', () => {
     fillDataDir();
     // nothing listens on that port
     const out = memoryOutput(5);
-    const d = data(out, OTHER);
-    const bad = { ...d, etcdAPICallTimeoutMs: 600, etcdEndpoints: async () => [`https://${ADDR}:2381`] };
+    const bad = data(out, OTHER, `https://${ADDR}:2381`, 600);
     await removeEtcdMemberPhase.run!(bad, { out, path: 'remove-etcd-member', selected: new Set() });
     const w = out.errLines.filter((l) => l.startsWith('W '));
     expect(w).toHaveLength(1);

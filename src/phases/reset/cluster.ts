@@ -1,8 +1,7 @@
 // What reset reads from the cluster, as kubeadm's FetchInitConfigurationFromCluster does it for reset:
 // the ClusterConfiguration in the kubeadm-config ConfigMap, the component config ConfigMaps, this
 // node's registration (Node object, CRI socket from the kubelet's instance config) and, on a control
-// plane, its API endpoint from its kube-apiserver Pod annotation. Also the etcd endpoints from the
-// etcd Pods' annotations, for remove-etcd-member.
+// plane, its API endpoint from its kube-apiserver Pod annotation.
 
 import { X509Certificate } from 'node:crypto';
 import * as path from 'node:path';
@@ -15,7 +14,6 @@ import { KUBELET_DIR, KUBERNETES_DIR, MANIFESTS_DIR, type APIEndpoint, type Clus
 
 const NODES_USER_PREFIX = 'system:node:';
 const APISERVER_ENDPOINT_ANNOTATION = 'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint';
-const ETCD_CLIENT_URLS_ANNOTATION = 'kubeadm.kubernetes.io/etcd.advertise-client-urls';
 const KNOWN_CRI_SOCKETS = ['unix:///var/run/containerd/containerd.sock', 'unix:///var/run/crio/crio.sock', 'unix:///var/run/cri-dockerd.sock'];
 const DEFAULT_CRI_SOCKET = KNOWN_CRI_SOCKETS[0]!;
 const API_RETRY_INTERVAL_MS = 500;
@@ -199,24 +197,4 @@ export async function fetchClusterState(o: FetchOptions): Promise<ClusterState> 
     }
   }
   return { cluster, nodeName: name, criSocket, localAPIEndpoint };
-}
-
-/** The etcd client URLs from the etcd Pods' annotations; retried until every etcd Pod has one. */
-export async function etcdEndpointsFromPods(client: KubeClient, host: Host, timeoutMs: number): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const pods = await client.list<KubeObject>('v1', 'Pod', 'kube-system', { labelSelector: 'component=etcd,tier=control-plane' });
-      const eps = pods.map((p) => p.metadata.annotations?.[ETCD_CLIENT_URLS_ANNOTATION]).filter((x): x is string => x !== undefined);
-      if (eps.length > 0 && eps.length === pods.length) return eps;
-      last = undefined;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() + API_RETRY_INTERVAL_MS > deadline) {
-      throw new TskError(`could not retrieve the list of etcd endpoints${last ? `: ${errorMessage(last)}` : ': context deadline exceeded'}`);
-    }
-    await host.sleep(API_RETRY_INTERVAL_MS);
-  }
 }

@@ -5,6 +5,7 @@ import type { Host } from '../../host/types.js';
 import type { Output } from '../../output.js';
 import type { ClusterConfiguration, ResetConfiguration } from '../../config/types.js';
 import type { KubeClient } from '../../kube/base.js';
+import type { EtcdClient } from '../../etcd/client.js';
 
 /** Where kubeadm keeps things on a host. Paths are target-host paths. */
 export const KUBERNETES_DIR = '/etc/kubernetes';
@@ -56,10 +57,11 @@ export interface ResetData {
   /** how long a Kubernetes API call may be retried (timeouts.kubernetesAPICall), in ms */
   readonly kubernetesAPICallTimeoutMs: number;
   /**
-   * The client URLs of the stacked etcd members, as kubeadm reads them from the etcd Pods'
-   * advertise-client-urls annotation. Replaceable for tests.
+   * A client for the stacked etcd members (kubeadm's NewFromCluster: the etcd Pods' advertise-client-urls
+   * annotations, the healthcheck-client certificate of the cluster's certificates directory, then Sync),
+   * with the etcd API call timeout above. Built by the CLI when a phase asks for it.
    */
-  etcdEndpoints(): Promise<string[]>;
+  etcdClient(): Promise<EtcdClient>;
   /** set by the CLI when the whole `reset` runs (the closing note is printed only then) */
   wholeCommand: boolean;
 }

@@ -1,20 +1,12 @@
 // reset phase "remove-etcd-member": on a node with local (stacked) etcd, remove this node's member from
 // the etcd cluster (skipped when it is the only member) and empty the etcd data directory.
 
-import * as path from 'node:path';
 import { errorMessage, TskError } from '../../errors.js';
-import type { Host } from '../../host/types.js';
-import { joinHostPort } from '../../util/net.js';
 import type { Phase } from '../workflow.js';
-import { DEFAULT_ETCD_DATA_DIR, ETCD_MANIFEST, type APIEndpoint, type ClusterState, type ResetData } from './data.js';
-import { EtcdClient, hexId } from './etcd-client.js';
+import { DEFAULT_ETCD_DATA_DIR, ETCD_MANIFEST, type ClusterState, type ResetData } from './data.js';
+import { NoMemberIDForPeerURLError } from '../../etcd/client.js';
+import { etcdClientURL, etcdPeerURL, formatMembers } from '../../etcd/types.js';
 import { cleanDir, isDirEmpty } from './cleanup-node.js';
-
-const ETCD_CLIENT_PORT = 2379;
-const ETCD_PEER_PORT = 2380;
-
-export const etcdClientURL = (ep: APIEndpoint) => `https://${joinHostPort(ep.advertiseAddress, ETCD_CLIENT_PORT)}`;
-export const etcdPeerURL = (ep: APIEndpoint) => `https://${joinHostPort(ep.advertiseAddress, ETCD_PEER_PORT)}`;
 
 /**
  * The etcd data directory: from the cluster's configuration when it has local etcd, else from the
@@ -35,41 +27,31 @@ export async function etcdDataDir(d: Pick<ResetData, 'host' | 'out' | 'clusterSt
   return dir;
 }
 
-async function readTLS(host: Host, certificatesDir: string) {
-  const f = (n: string) => host.readFile(path.posix.join(certificatesDir, n));
-  return { ca: await f('etcd/ca.crt'), cert: await f('etcd/healthcheck-client.crt'), key: await f('etcd/healthcheck-client.key') };
-}
-
 /** kubeadm's RemoveStackedEtcdMemberFromCluster */
 export async function removeStackedEtcdMember(d: ResetData, state: ClusterState): Promise<void> {
-  const log = (level: number, msg: string) => d.out.v(level, msg);
-  log(1, '[etcd] creating etcd client that connects to etcd pods');
-  const endpoints = await d.etcdEndpoints();
-  log(1, `etcd endpoints read from pods: ${endpoints.join(',')}`);
-  const etcd = new EtcdClient(endpoints, { tls: await readTLS(d.host, state.cluster.certificatesDir), timeoutMs: d.etcdAPICallTimeoutMs, log });
-  try {
-    await etcd.sync();
-  } catch (e) {
-    throw new TskError(`error syncing endpoints with etcd: ${errorMessage(e)}`, 1, { cause: e });
-  }
-  log(1, `update etcd endpoints: ${etcd.endpoints.join(',')}`);
-
+  d.out.v(1, '[etcd] creating etcd client that connects to etcd pods');
+  const etcd = await d.etcdClient();
   const members = await etcd.listMembers();
+  // the only remaining member is not removed (it is this node's when its client URL is an endpoint)
   if (members.length === 1 && etcd.endpoints.includes(etcdClientURL(state.localAPIEndpoint))) {
-    log(1, '[etcd] This is the only remaining etcd member in the etcd cluster, skip removing it');
+    d.out.v(1, '[etcd] This is the only remaining etcd member in the etcd cluster, skip removing it');
     return;
   }
   const peer = etcdPeerURL(state.localAPIEndpoint);
-  log(2, `[etcd] get the member id from peer: ${peer}`);
-  const me = members.find((m) => m.peerURLs[0] === peer);
-  if (!me) {
-    log(5, `[etcd] member was already removed, because no member id exists for peer ${peer}`);
-    return;
+  d.out.v(2, `[etcd] get the member id from peer: ${peer}`);
+  let id: string;
+  try {
+    id = await etcd.getMemberID(peer);
+  } catch (e) {
+    if (e instanceof NoMemberIDForPeerURLError) {
+      d.out.v(5, `[etcd] member was already removed, because no member id exists for peer ${peer}`);
+      return;
+    }
+    throw e;
   }
-  log(1, `[etcd] removing etcd member: ${peer}, id: ${BigInt(me.id).toString()}`);
-  const left = await etcd.removeMember(me.id);
-  log(1, `[etcd] Updated etcd member list: ${JSON.stringify(left.map((m) => ({ Name: m.name, PeerURL: m.peerURLs[0] ?? '' })))}`);
-  log(5, `[etcd] removed member ${hexId(me.id)}`);
+  d.out.v(1, `[etcd] removing etcd member: ${peer}, id: ${id}`);
+  const left = await etcd.removeMember(id);
+  d.out.v(1, `[etcd] Updated etcd member list: ${formatMembers(left)}`);
 }
 
 async function cleanEtcdDir(d: ResetData, dir: string): Promise<void> {

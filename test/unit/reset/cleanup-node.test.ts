@@ -58,7 +58,9 @@ function data(out = memoryOutput(), over: Partial<ResetData> = {}): ResetData {
     stdin: undefined,
     etcdAPICallTimeoutMs: 1000,
     kubernetesAPICallTimeoutMs: 1000,
-    etcdEndpoints: async () => [],
+    etcdClient: async () => {
+      throw new Error('no etcd in this test');
+    },
     wholeCommand: false,
     ...over,
   };
