@@ -2,3 +2,5 @@
 // without importing the command (and its phase tree).
 
 export const INIT_DESCRIPTION = 'Set up the Kubernetes control plane on this host';
+export const TOKEN_DESCRIPTION = 'Manage bootstrap tokens';
+export const KUBECONFIG_DESCRIPTION = 'Kubeconfig file utilities';

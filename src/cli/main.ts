@@ -8,7 +8,7 @@ import type { CliContext, Globals } from './context.js';
 import { addVersionCommand } from './version.js';
 import { addCompletionCommand } from './completion.js';
 import { addConfigCommand } from './config.js';
-import { INIT_DESCRIPTION } from './descriptions.js';
+import { INIT_DESCRIPTION, KUBECONFIG_DESCRIPTION, TOKEN_DESCRIPTION } from './descriptions.js';
 
 export type { CliContext, Globals } from './context.js';
 
@@ -16,6 +16,8 @@ export type { CliContext, Globals } from './context.js';
 export interface LazyCommands {
   init?: typeof import('./init.js');
   reset?: typeof import('./reset.js');
+  token?: typeof import('./token.js');
+  kubeconfig?: typeof import('./kubeconfig.js');
 }
 
 /**
@@ -30,6 +32,8 @@ export async function lazyModulesFor(argv: string[]): Promise<LazyCommands> {
   return {
     ...(all || words.has('init') ? { init: await import('./init.js') } : {}),
     ...(all || words.has('reset') ? { reset: await import('./reset.js') } : {}),
+    ...(all || words.has('token') ? { token: await import('./token.js') } : {}),
+    ...(all || words.has('kubeconfig') ? { kubeconfig: await import('./kubeconfig.js') } : {}),
   };
 }
 
@@ -64,6 +68,10 @@ Example:
   else program.command('init').description(INIT_DESCRIPTION);
   if (lazy.reset) lazy.reset.addResetCommand(program, ctx);
   else program.command('reset').description('Undo, as far as it can, what init or join did to this host');
+  if (lazy.token) lazy.token.addTokenCommand(program, ctx);
+  else program.command('token').description(TOKEN_DESCRIPTION);
+  if (lazy.kubeconfig) lazy.kubeconfig.addKubeconfigCommand(program, ctx);
+  else program.command('kubeconfig').description(KUBECONFIG_DESCRIPTION);
   addConfigCommand(program, ctx);
   addVersionCommand(program, ctx);
   addCompletionCommand(program, ctx);
