@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import * as path from 'node:path';
 import { TskError, UsageError, ValidationError, formatProblem } from '../errors.js';
 import type { CliContext } from './context.js';
+import { addConfigImagesCommand } from './images.js';
 
 async function readInput(ctx: CliContext, file: string, flag: string): Promise<string> {
   try {
@@ -49,6 +50,8 @@ export function addConfigCommand(program: Command, ctx: CliContext): void {
       ctx.streams.stdout.write(text);
     });
   }
+
+  addConfigImagesCommand(config, ctx);
 
   config
     .command('validate')

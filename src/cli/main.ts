@@ -8,7 +8,7 @@ import type { CliContext, Globals } from './context.js';
 import { addVersionCommand } from './version.js';
 import { addCompletionCommand } from './completion.js';
 import { addConfigCommand } from './config.js';
-import { INIT_DESCRIPTION, JOIN_DESCRIPTION } from './descriptions.js';
+import { INIT_DESCRIPTION, JOIN_DESCRIPTION, KUBECONFIG_DESCRIPTION, TOKEN_DESCRIPTION } from './descriptions.js';
 
 export type { CliContext, Globals } from './context.js';
 
@@ -17,6 +17,8 @@ export interface LazyCommands {
   init?: typeof import('./init.js');
   reset?: typeof import('./reset.js');
   join?: typeof import('./join.js');
+  token?: typeof import('./token.js');
+  kubeconfig?: typeof import('./kubeconfig.js');
 }
 
 /**
@@ -32,6 +34,8 @@ export async function lazyModulesFor(argv: string[]): Promise<LazyCommands> {
     ...(all || words.has('init') ? { init: await import('./init.js') } : {}),
     ...(all || words.has('reset') ? { reset: await import('./reset.js') } : {}),
     ...(all || words.has('join') ? { join: await import('./join.js') } : {}),
+    ...(all || words.has('token') ? { token: await import('./token.js') } : {}),
+    ...(all || words.has('kubeconfig') ? { kubeconfig: await import('./kubeconfig.js') } : {}),
   };
 }
 
@@ -68,6 +72,10 @@ Example:
   else program.command('join').description(JOIN_DESCRIPTION);
   if (lazy.reset) lazy.reset.addResetCommand(program, ctx);
   else program.command('reset').description('Undo, as far as it can, what init or join did to this host');
+  if (lazy.token) lazy.token.addTokenCommand(program, ctx);
+  else program.command('token').description(TOKEN_DESCRIPTION);
+  if (lazy.kubeconfig) lazy.kubeconfig.addKubeconfigCommand(program, ctx);
+  else program.command('kubeconfig').description(KUBECONFIG_DESCRIPTION);
   addConfigCommand(program, ctx);
   addVersionCommand(program, ctx);
   addCompletionCommand(program, ctx);

@@ -55,7 +55,7 @@ function loadedPackages(args: string[]): { code: number | null; packages: Set<st
 const heavyIn = (packages: Set<string>) => [...packages].filter((p) => HEAVY.some((h) => (h.endsWith('/') ? p.startsWith(h) : p === h)));
 
 describe('start-up path loads no heavy package', () => {
-  for (const args of [['--help'], ['version'], ['version', '-o', 'json'], ['version', '-o', 'yaml']]) {
+  for (const args of [['--help'], ['version'], ['version', '-o', 'json'], ['version', '-o', 'yaml'], ['token', 'generate'], ['token', '--help']]) {
     it(`tskubeadm ${args.join(' ')}`, () => {
       const r = loadedPackages(args);
       expect(r.code).toBe(0);

@@ -1,0 +1,236 @@
+// Day-2 commands through the CLI, offline: `config images list` against upstream kubeadm run side by
+// side on the same input, `token generate`, and the flag checks that refuse bad input before any
+// cluster is contacted (exit 3), with upstream's wording where upstream reaches the same check.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTmp, cli, errorLines, tmpDir, upstream } from './helpers.js';
+
+afterAll(cleanupTmp);
+
+const V4 = 'kubeadm.k8s.io/v1beta4';
+
+function configFile(docs: string[]): string {
+  const f = path.join(tmpDir('tsk-images-'), 'kubeadm.yaml');
+  fs.writeFileSync(f, docs.join('\n---\n'));
+  return f;
+}
+
+const cluster = (body: string) => `apiVersion: ${V4}\nkind: ClusterConfiguration\n${body}`;
+
+describe('config images list: the same list as upstream kubeadm', () => {
+  const cases: [string, string[]][] = [
+    ['the pinned version from the flag', ['--kubernetes-version', 'v1.37.2']],
+    ['a custom repository from the flag', ['--kubernetes-version', 'v1.37.2', '--image-repository', 'registry.example.test:5000/k8s']],
+    ['an older version (other etcd, same CoreDNS)', ['--kubernetes-version', 'v1.35.4']],
+    ['a version with build metadata', ['--kubernetes-version', 'v1.37.2+abc.1']],
+  ];
+  for (const [name, args] of cases) {
+    it(name, async () => {
+      const ours = await cli(['config', 'images', 'list', ...args]);
+      const theirs = upstream(['config', 'images', 'list', ...args]);
+      expect(theirs.code, theirs.stderr).toBe(0);
+      expect(ours.code, ours.stderr).toBe(0);
+      expect(ours.stdout).toBe(theirs.stdout);
+    });
+  }
+
+  const files: [string, string][] = [
+    ['external etcd', cluster('kubernetesVersion: v1.37.2\netcd:\n  external:\n    endpoints: ["https://10.0.0.1:2379"]\n    caFile: /a\n    certFile: /b\n    keyFile: /c\n')],
+    ['DNS disabled', cluster('kubernetesVersion: v1.37.2\ndns:\n  disabled: true\n')],
+    ['kube-proxy disabled', cluster('kubernetesVersion: v1.37.2\nproxy:\n  disabled: true\n')],
+    [
+      'per-image repositories and tags',
+      cluster(
+        'kubernetesVersion: v1.36.0\nimageRepository: mirror.test/k8s\ndns:\n  imageRepository: dns.test/coredns\n  imageTag: v1.11.1\netcd:\n  local:\n    imageRepository: etcd.test/etcd\n    imageTag: 3.5.21-0\n',
+      ),
+    ],
+    ['the default repository spelled out, CoreDNS under it', cluster('kubernetesVersion: v1.37.0\nimageRepository: registry.k8s.io\n')],
+    ['an InitConfiguration beside the ClusterConfiguration', `apiVersion: ${V4}\nkind: InitConfiguration\nnodeRegistration:\n  name: n1\n---\n` + cluster('kubernetesVersion: v1.37.1\n')],
+  ];
+  for (const [name, text] of files) {
+    it(`--config: ${name}`, async () => {
+      const f = configFile([text]);
+      for (const fmt of [[], ['-o', 'json'], ['-o', 'yaml']]) {
+        const ours = await cli(['config', 'images', 'list', '--config', f, ...fmt]);
+        const theirs = upstream(['config', 'images', 'list', '--config', f, ...fmt]);
+        expect(theirs.code, theirs.stderr).toBe(0);
+        expect(ours.code, ours.stderr).toBe(0);
+        expect(ours.stdout, fmt.join(' ')).toBe(theirs.stdout);
+      }
+    });
+  }
+
+  it('-o json and -o yaml print the output.kubeadm.k8s.io/v1alpha3 Images object as upstream does', async () => {
+    for (const fmt of ['json', 'yaml', 'JSON']) {
+      const args = ['config', 'images', 'list', '--kubernetes-version', 'v1.37.2', '-o', fmt];
+      const ours = await cli(args);
+      expect(ours.code, ours.stderr).toBe(0);
+      expect(ours.stdout).toBe(upstream(args).stdout);
+    }
+  });
+
+  it('flags are ignored next to --config, as upstream ignores them', async () => {
+    const f = configFile([cluster('kubernetesVersion: v1.37.2\n')]);
+    const args = ['config', 'images', 'list', '--config', f, '--image-repository', 'ignored.test'];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).toBe(0);
+    expect(ours.code).toBe(0);
+    expect(ours.stdout).toBe(theirs.stdout);
+    expect(ours.stdout).not.toContain('ignored.test');
+  });
+
+  it('an unknown -o value is refused with the formats upstream lists', async () => {
+    const args = ['config', 'images', 'list', '--kubernetes-version', 'v1.37.2', '-o', 'toml'];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).not.toBe(0);
+    expect(ours.code).toBe(3);
+    const want = /unable to match a printer suitable for the output format "toml", allowed formats are: [^\n]*/.exec(theirs.stderr)![0];
+    expect(errorLines(ours.stderr).join('\n')).toContain(want);
+  });
+
+  it('formats upstream accepts but tskubeadm does not print are refused by name (exit 3)', async () => {
+    for (const fmt of ['jsonpath={.images}', 'go-template={{.images}}', 'kyaml', 'jsonpath-as-json={.images}']) {
+      const args = ['config', 'images', 'list', '--kubernetes-version', 'v1.37.2', '-o', fmt];
+      expect(upstream(args).code, fmt).toBe(0);
+      const ours = await cli(args);
+      expect(ours.code, fmt).toBe(3);
+      expect(ours.stdout).toBe('');
+      expect(ours.stderr).toContain(`the output format "${fmt.split('=')[0]}" is accepted by kubeadm but not supported by tskubeadm`);
+    }
+  });
+
+  it('a bad --feature-gates value is refused before anything is read', async () => {
+    const args = ['config', 'images', 'list', '--kubernetes-version', 'v1.37.2', '--feature-gates', 'NoSuchGate=true'];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).not.toBe(0);
+    expect(ours.code).toBe(3);
+    expect(theirs.stderr).toContain('unrecognized feature-gate key: NoSuchGate');
+    expect(ours.stderr).toContain('unrecognized feature-gate key: NoSuchGate');
+  });
+});
+
+describe('token generate', () => {
+  it('prints one "[a-z0-9]{6}.[a-z0-9]{16}" token per run, like upstream', async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const r = await cli(['token', 'generate']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}\n$/);
+      seen.add(r.stdout);
+    }
+    expect(seen.size).toBe(50);
+    expect(upstream(['token', 'generate']).stdout).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}\n$/);
+  });
+
+  it('takes no arguments', async () => {
+    const r = await cli(['token', 'generate', 'extra']);
+    expect(r.code).toBe(3);
+    expect(upstream(['token', 'generate', 'extra']).code).not.toBe(0);
+  });
+});
+
+describe('token flags are checked before the cluster is contacted (exit 3)', () => {
+  const nokube = ['--kubeconfig', '/nonexistent/admin.conf'];
+
+  it('a malformed [token] gets upstream message', async () => {
+    const args = ['token', 'create', 'not-a-token', ...nokube];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).not.toBe(0);
+    expect(ours.code).toBe(3);
+    const want = /the bootstrap token "not-a-token" was not of the form "[^"]+"/.exec(theirs.stderr)![0];
+    expect(ours.stderr).toContain(want);
+  });
+
+  it('a malformed --ttl names the flag and the value', async () => {
+    const args = ['token', 'create', '--ttl', '3days', ...nokube];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).not.toBe(0);
+    expect(ours.code).toBe(3);
+    expect(theirs.stderr).toContain('invalid argument "3days" for "--ttl" flag');
+    expect(ours.stderr).toContain('invalid argument "3days" for "--ttl" flag');
+  });
+
+  it('--config mixed with token flags is refused with upstream wording', async () => {
+    const f = configFile([`apiVersion: ${V4}\nkind: InitConfiguration\n`]);
+    const args = ['token', 'create', '--config', f, '--ttl', '1h', '--description', 'x', ...nokube];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).not.toBe(0);
+    expect(ours.code).toBe(3);
+    expect(theirs.stderr).toContain("can not mix '--config' with arguments [description ttl]");
+    expect(ours.stderr).toContain("can not mix '--config' with arguments [description ttl]");
+  });
+
+  it('--certificate-key without --print-join-command is refused (upstream: "cannot use --certificate-key without --print-join-command")', async () => {
+    const ours = await cli(['token', 'create', '--certificate-key', 'a'.repeat(64), ...nokube]);
+    expect(ours.code).toBe(3);
+    expect(errorLines(ours.stderr)).toEqual(['error: cannot use --certificate-key without --print-join-command']);
+    expect(ours.stdout).toBe('');
+  });
+
+  it('--print-join-command does not swallow the [token] that follows it', async () => {
+    // the token is parsed (and found malformed) rather than read as the flag's value
+    const ours = await cli(['token', 'create', '--print-join-command', 'bad', ...nokube]);
+    expect(ours.code).toBe(3);
+    expect(ours.stderr).toContain('the bootstrap token "bad" was not of the form');
+  });
+
+  it('token delete with no argument, or a malformed one, is refused with upstream wording', async () => {
+    const none = await cli(['token', 'delete', ...nokube]);
+    const upNone = upstream(['token', 'delete', ...nokube]);
+    expect(upNone.code).not.toBe(0);
+    expect(none.code).toBe(3);
+    const wantNone = /missing argument; 'token delete' is missing token of form .*/.exec(upNone.stderr)![0];
+    expect(none.stderr).toContain(wantNone);
+
+    const bad = await cli(['token', 'delete', 'abc', ...nokube]);
+    const upBad = upstream(['token', 'delete', 'abc', ...nokube]);
+    expect(bad.code).toBe(3);
+    const wantBad = /given token didn't match pattern .*/.exec(upBad.stderr)![0];
+    expect(bad.stderr).toContain(wantBad);
+  });
+
+  it('token list takes no arguments and refuses unknown -o values', async () => {
+    expect((await cli(['token', 'list', 'x', ...nokube])).code).toBe(3);
+    const r = await cli(['token', 'list', '-o', 'wide', ...nokube]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('unable to match a printer suitable for the output format "wide"');
+  });
+
+  it('a missing kubeconfig is an error naming the file', async () => {
+    const r = await cli(['token', 'list', ...nokube]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('/nonexistent/admin.conf');
+  });
+});
+
+describe('kubeconfig user', () => {
+  it('--client-name is required, as upstream marks it', async () => {
+    const ours = await cli(['kubeconfig', 'user']);
+    const theirs = upstream(['kubeconfig', 'user']);
+    expect(theirs.code).not.toBe(0);
+    expect(theirs.stderr).toContain('required flag(s) "client-name" not set');
+    expect(ours.code).toBe(3);
+    expect(ours.stderr).toContain('required flag(s) "client-name" not set');
+  });
+
+  it('without a CA in certificatesDir it fails naming the file, before printing anything', async () => {
+    const dir = tmpDir('tsk-kcu-');
+    const f = configFile([cluster(`kubernetesVersion: v1.37.2\ncertificatesDir: ${dir}\n`)]);
+    const ours = await cli(['kubeconfig', 'user', '--client-name', 'alice', '--config', f]);
+    const theirs = upstream(['kubeconfig', 'user', '--client-name', 'alice', '--config', f]);
+    expect(theirs.code).not.toBe(0);
+    expect(ours.code).toBe(1);
+    expect(ours.stdout).toBe('');
+    const want = /couldn't create a kubeconfig; the CA files couldn't be loaded: .*/.exec(theirs.stderr)![0];
+    expect(ours.stderr).toContain(want);
+  });
+});
