@@ -8,6 +8,7 @@ import type { CliContext, Globals } from './context.js';
 import { addVersionCommand } from './version.js';
 import { addCompletionCommand } from './completion.js';
 import { addConfigCommand } from './config.js';
+import { addCertsCommand } from './certs.js';
 import { INIT_DESCRIPTION } from './descriptions.js';
 
 export type { CliContext, Globals } from './context.js';
@@ -64,6 +65,7 @@ Example:
   else program.command('init').description(INIT_DESCRIPTION);
   if (lazy.reset) lazy.reset.addResetCommand(program, ctx);
   else program.command('reset').description('Undo, as far as it can, what init or join did to this host');
+  addCertsCommand(program, ctx);
   addConfigCommand(program, ctx);
   addVersionCommand(program, ctx);
   addCompletionCommand(program, ctx);
