@@ -6,14 +6,23 @@
 export interface TabWriterOptions {
   minWidth: number;
   padding: number;
+  /** default ' ' */
+  padChar?: string;
 }
 
 /** Aligns `text` (all of it, as tabwriter.Flush does) and returns the result. */
 export function tabwrite(text: string, opts: TabWriterOptions): string {
+  if (text === '') return '';
   const lines = text.split('\n');
   const trailingNewline = lines[lines.length - 1] === '';
   if (trailingNewline) lines.pop();
   const cells = lines.map((l) => l.split('\t'));
+  // text that does not end with a newline: a trailing empty cell is not a cell (Flush only ends a non-empty one)
+  if (!trailingNewline && cells.length) {
+    const last = cells[cells.length - 1]!;
+    if (last.length > 1 && last[last.length - 1] === '') last.pop();
+  }
+  const pad = opts.padChar ?? ' ';
   const width = (s: string) => [...s].length;
   const out: string[] = [];
   const widths: number[] = [];
@@ -23,7 +32,7 @@ export function tabwrite(text: string, opts: TabWriterOptions): string {
       const line = cells[i]!;
       let s = '';
       line.forEach((c, j) => {
-        if (j < line.length - 1 && j < widths.length) s += c + ' '.repeat(Math.max(0, widths[j]! - width(c)));
+        if (j < line.length - 1 && j < widths.length) s += c + pad.repeat(Math.max(0, widths[j]! - width(c)));
         else s += c;
       });
       out.push(s);
