@@ -9,6 +9,7 @@ import { addVersionCommand } from './version.js';
 import { addCompletionCommand } from './completion.js';
 import { addConfigCommand } from './config.js';
 import { INIT_DESCRIPTION, JOIN_DESCRIPTION, KUBECONFIG_DESCRIPTION, TOKEN_DESCRIPTION } from './descriptions.js';
+import { addCertsCommand } from './certs.js';
 
 export type { CliContext, Globals } from './context.js';
 
@@ -76,6 +77,7 @@ Example:
   else program.command('token').description(TOKEN_DESCRIPTION);
   if (lazy.kubeconfig) lazy.kubeconfig.addKubeconfigCommand(program, ctx);
   else program.command('kubeconfig').description(KUBECONFIG_DESCRIPTION);
+  addCertsCommand(program, ctx);
   addConfigCommand(program, ctx);
   addVersionCommand(program, ctx);
   addCompletionCommand(program, ctx);

@@ -116,7 +116,8 @@ export function subjectKeyId(spki: Uint8Array): Uint8Array {
   return createHash('sha256').update(bits).digest().subarray(0, 20);
 }
 
-function sanExt(dns: readonly string[], ips: readonly string[]): Extension {
+/** subjectAltName with dNSName entries, then iPAddress entries (Go's marshalSANs order). */
+export function sanExt(dns: readonly string[], ips: readonly string[]): Extension {
   const parts: Uint8Array[] = [];
   for (const d of dns) parts.push(tlv(0x82, Buffer.from(d, 'latin1')));
   for (const s of ips) {

@@ -1,0 +1,33 @@
+// CSRs built on der.ts and signed with node:crypto, read back by OpenSSL.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { createCsrPem } from '../../../src/pki/csr.js';
+import { generatePrivateKey } from '../../../src/pki/keys.js';
+
+function openssl(pem: string): string {
+  // -verify checks the self-signature; openssl exits non-zero when it fails
+  return execFileSync('openssl', ['req', '-noout', '-text', '-verify'], { input: pem, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+}
+
+describe('createCsrPem', () => {
+  it('RSA, with SANs: OpenSSL verifies it and reads subject and SANs', async () => {
+    const key = await generatePrivateKey('RSA-2048');
+    const pem = createCsrPem({ commonName: 'kube-apiserver', dnsNames: ['kubernetes', 'node1'], ips: ['10.96.0.1', 'fd00::10'] }, key);
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----\n/);
+    const text = openssl(pem);
+    expect(text).toMatch(/Subject: CN\s?=\s?kube-apiserver/);
+    expect(text).toContain('DNS:kubernetes, DNS:node1, IP Address:10.96.0.1, IP Address:FD00:0:0:0:0:0:0:10');
+    expect(text).toContain('Requested Extensions:');
+    expect(text).not.toContain('critical');
+    expect(text).toContain('sha256WithRSAEncryption');
+  });
+
+  it('ECDSA, organization and no SANs: no attributes', async () => {
+    const key = await generatePrivateKey('ECDSA-P256');
+    const text = openssl(createCsrPem({ commonName: 'kubernetes-admin', organization: ['kubeadm:cluster-admins'] }, key));
+    expect(text).toMatch(/Subject: O\s?=\s?kubeadm:cluster-admins, CN\s?=\s?kubernetes-admin/);
+    expect(text).toContain('ecdsa-with-SHA256');
+    expect(text).not.toContain('Subject Alternative Name');
+    expect(text).toMatch(/Attributes:\n\s+\(none\)/);
+  });
+});
