@@ -52,7 +52,7 @@ describe('lab: tskubeadm init on lab host 1', () => {
     console.log(`tskubeadm init took ${Date.now() - t} ms`);
     expect(r.stderr + r.stdout).toContain('Your Kubernetes control-plane has initialized successfully');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/kubeadm join 10\.231\.0\.11:6443 --token [a-z0-9]{6}\.[a-z0-9]{16} \\\n\t--discovery-token-ca-cert-hash sha256:[0-9a-f]{64}/);
+    expect(r.stdout).toMatch(/tskubeadm join 10\.231\.0\.11:6443 --token [a-z0-9]{6}\.[a-z0-9]{16} \\\n\t--discovery-token-ca-cert-hash sha256:[0-9a-f]{64}/);
     expect(r.stdout).toContain('[kubelet-finalize] Updating "/etc/kubernetes/kubelet.conf" to point to a rotatable kubelet client certificate and key');
   }, 12 * MIN);
 

@@ -6,28 +6,9 @@ import { TskError } from '../../errors.js';
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
 import { runCertificateKeys } from './cluster/admin.js';
+import { joinCommand } from '../../util/joincommand.js';
 
 const WITHHELD = '<value withheld>';
-
-export interface JoinCommandInput {
-  /** "host:port" of the API server, from the admin kubeconfig's server URL */
-  endpoint: string;
-  token: string;
-  pins: string[];
-  controlPlane: boolean;
-  certificateKey?: string;
-}
-
-/** `kubeadm join ...` exactly as kubeadm's template lays it out (continuation lines, trailing spaces). */
-export function joinCommand(i: JoinCommandInput): string {
-  let s = `kubeadm join ${i.endpoint} --token ${i.token} \\\n\t`;
-  for (const p of i.pins) s += `--discovery-token-ca-cert-hash ${p} `;
-  if (i.controlPlane) {
-    s += '\\\n\t--control-plane ';
-    if (i.certificateKey) s += `--certificate-key ${i.certificateKey}`;
-  }
-  return s;
-}
 
 export interface InitDoneInput {
   kubeconfigPath: string;

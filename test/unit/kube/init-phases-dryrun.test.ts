@@ -8,7 +8,7 @@ import type { InitConfig } from '../../../src/config/types.js';
 import type { InitData } from '../../../src/phases/init/data.js';
 import { runWorkflow } from '../../../src/phases/workflow.js';
 import { addonPhase, bootstrapTokenPhase, markControlPlanePhase, uploadCertsPhase, uploadConfigPhase } from '../../../src/phases/init/cluster/phases.js';
-import { runCertificateKeys } from '../../../src/phases/init/show-join-command.js';
+import { runCertificateKeys } from '../../../src/phases/init/cluster/admin.js';
 import { adminKubeconfig, fixture, fixtureCluster } from './dryrun-fixture.js';
 
 const DRY = '/etc/kubernetes/tmp/kubeadm-init-dryrun1';
