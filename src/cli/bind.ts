@@ -95,6 +95,8 @@ export interface WorkflowBinding<D> {
    */
   skips?: (data: D, fromFlag: string[]) => string[];
   out: () => Output;
+  /** the command's usage line in the phase list heading (kubeadm's cobra Use), default its name */
+  use?: string;
   onDone?: (data: D, timings: [string, number][]) => void | Promise<void>;
   /** called when a phase fails, before the error is reported (e.g. to take back what the run added) */
   onError?: (data: D) => Promise<void>;
@@ -113,7 +115,7 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
   cmd.enablePositionalOptions();
   addFlags(cmd, allFlags);
   addFlags(cmd, ['skip-phases']);
-  cmd.addHelpText('after', '\n' + phaseHelp(cmd.name(), b.phases));
+  cmd.addHelpText('after', '\n' + phaseHelp(b.use ?? cmd.name(), b.phases));
 
   const execute = async (only: string[] | undefined, flagCmd: Command, names: readonly FlagName[], args: string[]) => {
     const flags = readFlags(flagCmd, names);

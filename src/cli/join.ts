@@ -166,6 +166,7 @@ export function addJoinCommand(program: Command, ctx: CliContext): void {
     phases: joinPhases,
     flags: JOIN_FLAGS,
     out: ctx.out,
+    use: 'join [api-server-endpoint]',
     makeData: async (flags, args, accepted) => {
       const g = ctx.globals();
       const host = new NodeHost({ ...(g.rootfs ? { rootfs: g.rootfs } : {}), env: ctx.env });
