@@ -16,6 +16,7 @@ import {
   LB_ENDPOINT,
   LB_NAME,
   apiserversBehindLb,
+  compareSnapshots,
   etcdMembers,
   hostAddr,
   hostName,
@@ -23,6 +24,7 @@ import {
   kubectlLb,
   lbServers,
   resetHosts,
+  snapshotHostFiles,
   startApiserver,
   stopApiserver,
   waitLbServer,
@@ -105,6 +107,16 @@ describe('lab HA: upstream kubeadm, two control planes and a worker behind hapro
       onHost(2, ['kubectl', 'config', 'view', '--kubeconfig', `/etc/kubernetes/${f}`, '-o', 'jsonpath={.clusters[0].cluster.server}']);
     expect(await server('admin.conf')).toBe(`https://${LB_ENDPOINT}`);
     expect(await server('kubelet.conf')).toBe(`https://${hostAddr(2)}:6443`);
+    // the same PKI files as host 1 (names, modes, owners); the shared CAs and service-account keys
+    // came from the kubeadm-certs Secret, the serving certificate is host 2's own
+    const pki1 = await snapshotHostFiles(1, ['/etc/kubernetes/pki']);
+    const pki2 = await snapshotHostFiles(2, ['/etc/kubernetes/pki']);
+    expect(compareSnapshots(pki1, pki2)).toEqual([]);
+    for (const f of ['ca.crt', 'ca.key', 'sa.key', 'sa.pub', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd/ca.crt', 'etcd/ca.key']) {
+      const p = `/etc/kubernetes/pki/${f}`;
+      expect(pki2.get(p)?.content?.equals(pki1.get(p)!.content!), p).toBe(true);
+    }
+    expect(pki2.get('/etc/kubernetes/pki/apiserver.crt')?.content?.equals(pki1.get('/etc/kubernetes/pki/apiserver.crt')!.content!)).toBe(false);
     await timed('balancer marks host 2 UP', () => waitLbServer(2, 'UP'));
     await timed('CNI host 2', () => installCni(2));
   }, 25 * MIN);
@@ -116,6 +128,15 @@ describe('lab HA: upstream kubeadm, two control planes and a worker behind hapro
     expect(await onHost(3, ['kubectl', 'config', 'view', '--kubeconfig', '/etc/kubernetes/kubelet.conf', '-o', 'jsonpath={.clusters[0].cluster.server}'])).toBe(
       `https://${LB_ENDPOINT}`,
     );
+    // upstream's files on a worker joined through the balancer (logged: the reference for tskubeadm's join)
+    const files = await snapshotHostFiles(3, undefined, { exclude: /^\/var\/lib\/kubelet\/pods\// });
+    console.log(
+      [...files].map(([p, e]) => `${e.type} ${e.mode.padStart(4, '0')} ${e.uid}:${e.gid} ${p}${e.target ? ` -> ${e.target}` : ''}`).join('\n'),
+    );
+    const ca1 = (await snapshotHostFiles(1, ['/etc/kubernetes/pki/ca.crt'])).get('/etc/kubernetes/pki/ca.crt');
+    expect(files.get('/etc/kubernetes/pki/ca.crt')?.content?.toString()).toBe(ca1?.content?.toString());
+    expect(files.get('/etc/kubernetes/kubelet.conf')?.type).toBe('f');
+    expect(files.has('/etc/kubernetes/bootstrap-kubelet.conf')).toBe(false); // removed once the kubelet has its certificate
     await timed('CNI host 3', () => installCni(3));
   }, 15 * MIN);
 
