@@ -9,6 +9,7 @@ lock=${TSK_LAB_LOCK:-/run/tskubeadm-lab.lock}
 if [ -f "$lock/pid" ] && kill -0 "$(cat "$lock/pid")" 2>/dev/null && [ "${TSK_LAB_FORCE:-}" != 1 ]; then
   die "a test (pid $(cat "$lock/pid")) is using the lab; wait for it or set TSK_LAB_FORCE=1"
 fi
+TSK_LAB_FORCE=1 bash "$LAB_DIR/lb.sh" down
 for hd in "$LAB_STATE"/hosts/h*; do
   [ -d "$hd" ] || continue
   n=${hd##*/h}

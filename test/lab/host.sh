@@ -49,7 +49,7 @@ host_create() {
   if ! mountpoint -q "$hd/ns"; then mount --bind "$hd/ns" "$hd/ns"; mount --make-private "$hd/ns"; fi
   touch "$hd/ns/mnt" "$hd/ns/net" "$hd/ns/uts"
   unshare --mount="$hd/ns/mnt" --net="$hd/ns/net" --uts="$hd/ns/uts" --propagation private \
-    bash "$LAB_DIR/host/setup-ns.sh" "$hd" "$name" "$addr" "$LAB_DIR" "$LAB_BIN" "$cg"
+    bash "$LAB_DIR/host/setup-ns.sh" "$hd" "$name" "$addr" "$LAB_DIR" "$LAB_BIN" "$cg" "$LB_ADDR" "$LB_NAME"
   # veth: tsklab-hN on the lab bridge <-> eth0 inside the host
   ip link add "$name" type veth peer name eth0 netns "$hd/ns/net"
   ip link set "$name" master "$LAB_BRIDGE" up

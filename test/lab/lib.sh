@@ -51,6 +51,12 @@ LAB_BRIDGE_ADDR=$LAB_NET_PREFIX.1
 host_name() { echo "tsklab-h$1"; }
 host_addr() { echo "$LAB_NET_PREFIX.$((10 + $1))"; }
 host_dir()  { echo "$LAB_STATE/hosts/h$1"; }
+# The load balancer in front of the control-plane hosts (lb.sh; TSK_LAB_LB=1 npm run lab:up): a
+# network namespace of its own on the lab bridge, running Debian's haproxy as kubeadm's HA guide does.
+LB_NAME=tsklab-lb
+LB_ADDR=$LAB_NET_PREFIX.100     # far above the hosts' .11, .12, ...
+LB_PORT=6443
+LB_DIR="$LAB_STATE/lb"
 
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }

@@ -12,6 +12,7 @@ v etcd --version; v coredns -version; v containerd --version; v crictl --version
 printf '  %-24s %s\n' runc "$(runc --version 2>/dev/null | head -1)"
 if ! ip link show "$LAB_BRIDGE" >/dev/null 2>&1; then echo "lab: DOWN"; exit 0; fi
 echo "bridge: $LAB_BRIDGE $(ip -br addr show "$LAB_BRIDGE" | awk '{print $3}')"
+bash "$LAB_DIR/lb.sh" status
 for hd in "$LAB_STATE"/hosts/h*; do
   [ -d "$hd" ] || continue
   n=${hd##*/h}; name=$(host_name "$n")

@@ -5,12 +5,14 @@
 #   /run  -> fresh tmpfs;  /var/lib/{kubelet,etcd,containerd,cni}, /var/log/{pods,containers} -> bind mounts
 #   /usr/bin/systemctl -> the lab's stand-in;  / -> rshared (for the kubelet's mount propagation)
 set -euo pipefail
-HD=$1 NAME=$2 ADDR=$3 LAB_DIR=$4 BIN=$5 CGROUP=$6
+HD=$1 NAME=$2 ADDR=$3 LAB_DIR=$4 BIN=$5 CGROUP=$6 LB_ADDR=${7:-} LB_NAME=${8:-}
 
 hostname "$NAME"
 
 mount -t overlay tsklab-etc -o "lowerdir=/etc,upperdir=$HD/etc-upper,workdir=$HD/etc-work" /etc
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s\n' "$ADDR" "$NAME" > /etc/hosts
+# the lab's load balancer (lb.sh) by name, as a DNS record for a controlPlaneEndpoint would give it
+[ -z "$LB_ADDR" ] || printf '%s\t%s\n' "$LB_ADDR" "$LB_NAME" >> /etc/hosts
 echo "$NAME" > /etc/hostname
 # Upstream DNS for the cluster: the host itself (nothing listens there), so CoreDNS never forwards
 # queries out of the lab and its loop check stays quiet.
