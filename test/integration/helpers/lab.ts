@@ -15,9 +15,12 @@ export const kubeadm = join(REPO, '.lab/bin/kubeadm');
 export const onHost = (args: string[], timeout?: number): Promise<string> => onHostN(1, args, timeout);
 
 /** run a command on lab host 1 and return its exit code and both streams */
-export async function onHostResult(args: string[], timeout = 10 * MIN): Promise<{ code: number; stdout: string; stderr: string }> {
+export const onHostResult = (args: string[], timeout = 10 * MIN): Promise<{ code: number; stdout: string; stderr: string }> => onHostResultN(1, args, timeout);
+
+/** run a command on lab host n and return its exit code and both streams */
+export async function onHostResultN(n: number, args: string[], timeout = 10 * MIN): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync(join(LAB, 'exec.sh'), args, { cwd: REPO, timeout, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await execFileAsync(join(LAB, 'exec.sh'), ['-h', String(n), ...args], { cwd: REPO, timeout, maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
