@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePkiWithKubeadm, startControlPlane, type ControlPlane } from '../lab/fixture/controlplane.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { generatePkiWithKubeadm, labBinary, startControlPlane, type ControlPlane } from '../lab/fixture/controlplane.js';
 import { createTestNetns, type TestNetns } from '../lab/fixture/netns.js';
 import { discover, type DiscoveryDeps } from '../../src/discovery/index.js';
 import type { Discovery } from '../../src/config/types.js';
@@ -101,6 +103,25 @@ describe('token discovery against a real API server', () => {
     expect(await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-public', name: 'cluster-info' })).toBeDefined();
   });
 
+  it('writes bootstrap-kubelet.conf byte for byte as upstream kubeadm does, with the same --v=1 CA summary', async () => {
+    // upstream: `kubeadm join phase kubelet-start --dry-run` discovers through the same endpoint (its
+    // dry-run client reads the real cluster-info) and writes the file into KUBEADM_JOIN_DRYRUN_DIR
+    const dryDir = join(dir, 'upstream-dry');
+    const up = await promisify(execFile)(
+      labBinary('kubeadm'),
+      ['join', 'phase', 'kubelet-start', endpoint, '--token', TOKEN, '--discovery-token-ca-cert-hash', pin, '--dry-run', '--node-name', 'disc-node', '--cri-socket', 'unix:///run/tsk-disc-none.sock', '--v=1'],
+      { env: { ...process.env, KUBEADM_JOIN_DRYRUN_DIR: dryDir }, maxBuffer: 1 << 24 },
+    ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '' }));
+    const upstreamFile = readFileSync(join(dryDir, 'bootstrap-kubelet.conf'), 'utf8');
+    const out = memoryOutput(1);
+    const res = await discover({ discovery: tokenDiscovery(TOKEN, [pin]), timeoutMs: 30_000 }, deps(out));
+    expect(writeClientConfig(res.config)).toBe(upstreamFile);
+    // the CA summary: klog prints the message after its header on the first line
+    const upInfo = /\] (\[discovery\] Using CA certificate from discovery kubeconfig:\n(?:.*\n)*?\tHash: \S+)/.exec(up.stderr)?.[1];
+    expect(upInfo, up.stderr).toBeDefined();
+    expect(out.errLines).toContain(`I ${upInfo}`);
+  });
+
   it('several hashes, one of them right, and the second signed token', async () => {
     await discover({ discovery: tokenDiscovery(OTHER_TOKEN, ['sha256:' + '00'.repeat(32), pin]), timeoutMs: 30_000 }, deps());
   });
@@ -142,6 +163,8 @@ describe('token discovery against a real API server', () => {
     expect(err?.message).toContain(dead);
     // it retried until the timeout rather than giving up at the first refusal
     expect(elapsed).toBeGreaterThanOrEqual(2_900);
+    // and no request outlived it by more than kubeadm's 10 s request timeout (no hang)
+    expect(elapsed).toBeLessThan(3_000 + 10_000);
   });
 });
 
