@@ -23,7 +23,7 @@ describe('config images list: the same list as upstream kubeadm', () => {
   const cases: [string, string[]][] = [
     ['the pinned version from the flag', ['--kubernetes-version', 'v1.37.2']],
     ['a custom repository from the flag', ['--kubernetes-version', 'v1.37.2', '--image-repository', 'registry.example.test:5000/k8s']],
-    ['an older version (other etcd, same CoreDNS)', ['--kubernetes-version', 'v1.35.4']],
+    ['the oldest supported minor', ['--kubernetes-version', 'v1.36.0']],
     ['a version with build metadata', ['--kubernetes-version', 'v1.37.2+abc.1']],
   ];
   for (const [name, args] of cases) {
@@ -101,6 +101,16 @@ describe('config images list: the same list as upstream kubeadm', () => {
       expect(ours.stdout).toBe('');
       expect(ours.stderr).toContain(`the output format "${fmt.split('=')[0]}" is accepted by kubeadm but not supported by tskubeadm`);
     }
+  });
+
+  it('a version older than kubeadm supports is refused with upstream reason', async () => {
+    const args = ['config', 'images', 'list', '--kubernetes-version', 'v1.35.4'];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).not.toBe(0);
+    expect(ours.code).toBe(3);
+    const want = /this version of kubeadm only supports deploying clusters with the control plane version >= [^\n]*/.exec(theirs.stderr)![0];
+    expect(ours.stderr).toContain(want);
   });
 
   it('a bad --feature-gates value is refused before anything is read', async () => {
@@ -184,15 +194,22 @@ describe('token flags are checked before the cluster is contacted (exit 3)', () 
   });
 
   it('token delete with no argument, or a malformed one, is refused with upstream wording', async () => {
-    const none = await cli(['token', 'delete', ...nokube]);
-    const upNone = upstream(['token', 'delete', ...nokube]);
+    // upstream loads the kubeconfig (without connecting) before it looks at the arguments
+    const kc = path.join(tmpDir('tsk-kc-'), 'admin.conf');
+    fs.writeFileSync(
+      kc,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\nusers:\n- name: u\n  user:\n    token: t\n',
+    );
+    const none = await cli(['token', 'delete', '--kubeconfig', kc]);
+    const upNone = upstream(['token', 'delete', '--kubeconfig', kc]);
     expect(upNone.code).not.toBe(0);
     expect(none.code).toBe(3);
     const wantNone = /missing argument; 'token delete' is missing token of form .*/.exec(upNone.stderr)![0];
     expect(none.stderr).toContain(wantNone);
 
-    const bad = await cli(['token', 'delete', 'abc', ...nokube]);
-    const upBad = upstream(['token', 'delete', 'abc', ...nokube]);
+    const bad = await cli(['token', 'delete', 'abc', '--kubeconfig', kc]);
+    const upBad = upstream(['token', 'delete', 'abc', '--kubeconfig', kc]);
+    expect(upBad.code).not.toBe(0);
     expect(bad.code).toBe(3);
     const wantBad = /given token didn't match pattern .*/.exec(upBad.stderr)![0];
     expect(bad.stderr).toContain(wantBad);
