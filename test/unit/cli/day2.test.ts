@@ -2,6 +2,7 @@
 // side on the same input, `token generate`, and the flag checks that refuse bad input before any
 // cluster is contacted (exit 3), with upstream's wording where upstream reaches the same check.
 
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -249,5 +250,41 @@ describe('kubeconfig user', () => {
     expect(ours.stdout).toBe('');
     const want = /couldn't create a kubeconfig; the CA files couldn't be loaded: .*/.exec(theirs.stderr)![0];
     expect(ours.stderr).toContain(want);
+  });
+
+  it('with a CA upstream made: the token file is byte-equal, the certificate file has the same layout and subject, validity and usages', async () => {
+    const dir = tmpDir('tsk-kcu-');
+    const pki = path.join(dir, 'pki');
+    expect(upstream(['init', 'phase', 'certs', 'ca', '--cert-dir', pki, '--kubernetes-version', 'v1.37.2']).code).toBe(0);
+    const f = configFile([
+      `apiVersion: ${V4}\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.5\n`,
+      cluster(`kubernetesVersion: v1.37.2\ncertificatesDir: ${pki}\nclusterName: kc\ncontrolPlaneEndpoint: cp.example:7443\n`),
+    ]);
+    const tokenArgs = ['kubeconfig', 'user', '--client-name', 'a', '--token', 'abcdef.0123456789abcdef', '--config', f];
+    const ours = await cli(tokenArgs);
+    const theirs = upstream(tokenArgs);
+    expect(theirs.code).toBe(0);
+    expect(ours.code).toBe(0);
+    expect(ours.stdout).toBe(theirs.stdout);
+    expect(ours.stderr).toContain('[endpoint] WARNING: port specified in controlPlaneEndpoint overrides bindPort in the controlplane address');
+
+    const certArgs = ['kubeconfig', 'user', '--client-name', 'a', '--org', 'y,x', '--validity-period', '9000h', '--config', f];
+    const c = await cli(certArgs);
+    const u = upstream(certArgs);
+    expect(c.code).toBe(0);
+    const blank = (t: string) => t.replace(/client-(certificate|key)-data: \S+/g, 'client-$1-data: X');
+    expect(blank(c.stdout)).toBe(blank(u.stdout));
+    const warn = 'WARNING: the specified certificate validity period 9000h0m0s is longer than the default duration 8760h0m0s, this may increase security risks.';
+    expect(u.stderr).toContain(warn);
+    expect(c.stderr).toContain(warn);
+    const certOf = (t: string) => new X509Certificate(Buffer.from(/client-certificate-data: (\S+)/.exec(t)![1]!, 'base64'));
+    const [mine, ref] = [certOf(c.stdout), certOf(u.stdout)];
+    expect(mine.subject).toBe(ref.subject);
+    expect(mine.issuer).toBe(ref.issuer);
+    expect(mine.validFrom).toBe(ref.validFrom);
+    expect(Math.abs(Date.parse(mine.validTo) - Date.parse(ref.validTo))).toBeLessThan(60_000);
+    expect(mine.keyUsage).toEqual(ref.keyUsage);
+    expect(mine.ca).toBe(false);
+    expect(mine.checkIssued(new X509Certificate(fs.readFileSync(path.join(pki, 'ca.crt'))))).toBe(true);
   });
 });
