@@ -165,13 +165,14 @@ which must be kept private. See https://kubernetes.io/docs/admin/bootstrap-token
   addPersistent(list, listStolen);
   list.action(async (opts: { output: string }) => {
     noArgs(list, listStolen);
+    // the format is checked before the kubeconfig is read (kubeadm reads the kubeconfig first)
+    const { resolveOutputFormat } = await import('../util/printers.js');
+    const format = resolveOutputFormat(opts.output);
     const p = persistent(list);
     const { host } = await hosts(ctx);
     const { kubeconfigPath, tokenClient } = await import('../token/client.js');
     const file = await kubeconfigPath(host, p.kubeconfig, ctx.env);
     const client = await tokenClient({ host, file, dryRun: p.dryRun, out: ctx.out() });
-    const { resolveOutputFormat } = await import('../util/printers.js');
-    const format = resolveOutputFormat(opts.output);
     const { runListTokens } = await import('../token/list.js');
     await runListTokens({ client, format, stdout: ctx.streams.stdout, stderr: ctx.streams.stderr });
   });

@@ -13,6 +13,9 @@ import { DEFAULT_CLUSTER_NAME, retrieveTokenConfigInfo } from './token.js';
 import type { DiscoveryDeps } from './types.js';
 
 export { DiscoveryError } from './errors.js';
+export { renameBootstrapCluster, pointToLocalAPIEndpoint } from './bootstrap.js';
+export { transportKubeconfig } from './file.js';
+export { writeClientConfig, loadClientConfig, type ClientConfig } from '../kubeconfig/clientcmd.js';
 export { DRY_RUN_DISCOVERY, DISCOVERY_RETRY_INTERVAL_MS, type DiscoveryDeps, type ClientFactory } from './types.js';
 
 /** discovery.TokenUser: the user of the TLS bootstrap kubeconfig built from --tls-bootstrap-token */

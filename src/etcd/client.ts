@@ -18,7 +18,10 @@ import {
   type EtcdStatus,
   type EtcdTLS,
   type Member,
+  NoMemberIDForPeerURLError,
 } from './types.js';
+
+export { NoMemberIDForPeerURLError };
 
 export interface EtcdClientOptions {
   /** the client certificate and trust; or a `transport` instead (unit tests) */
@@ -32,13 +35,6 @@ export interface EtcdClientOptions {
   retryIntervalMs?: number;
   clock?: Clock;
   log?: EtcdLog;
-}
-
-/** etcdutil.ErrNoMemberIDForPeerURL */
-export class NoMemberIDForPeerURLError extends TskError {
-  constructor() {
-    super('no member id found for peer URL');
-  }
 }
 
 interface RawMember {

@@ -1,5 +1,5 @@
 // The project's etcd client (kubeadm's cmd/kubeadm/app/util/etcd): one import for phases and the CLI.
-export { EtcdClient, NoMemberIDForPeerURLError, type EtcdClientOptions } from './client.js';
+export { EtcdClient, type EtcdClientOptions } from './client.js';
 export { connectEtcd, createEtcdClient, etcdClientFromCluster, getEtcdEndpoints, readEtcdClientTLS } from './factory.js';
 export type { CreateEtcdClientOptions, EndpointsOptions, EtcdTLSSource, FromClusterOptions } from './factory.js';
 export { goDuration, type MemberStatus } from './health.js';

@@ -72,14 +72,14 @@ function connectAny(endpoints: string[], t: EtcdTLS, timeoutMs: number): Promise
         continue;
       }
       const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-      const socket = tls.connect({ host, port: Number(url.port || 2379), ca: t.ca, cert: t.cert, key: t.key, ALPNProtocols: ['http/1.1'] });
+      const socket = tls.connect({ host, port: Number(url.port || 2379), ca: t.ca, cert: t.cert, key: t.key });
       pending.push(socket);
       socket.once('secureConnect', () => {
         if (done) return;
         finish(socket);
         resolve({ endpoint, url, socket });
       });
-      socket.once('error', (e) => {
+      socket.on('error', (e) => {
         socket.destroy();
         if (done) return;
         last = e;

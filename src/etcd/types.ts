@@ -2,6 +2,7 @@
 // constants it uses). The client talks to etcd's HTTP/JSON gateway, which carries the gRPC messages
 // as JSON: uint64 fields such as member IDs travel as decimal strings, and so they are kept here.
 
+import { TskError } from '../errors.js';
 import { joinHostPort } from '../util/net.js';
 
 /** kubeadm's etcdTimeout: the deadline of one etcd API request (and clientv3's dial timeout) */
@@ -59,6 +60,13 @@ export interface EtcdStatus {
   isLearner: boolean;
   /** the member's alarms/health errors; kubeadm counts a member with any as unhealthy */
   errors: string[];
+}
+
+/** etcdutil.ErrNoMemberIDForPeerURL */
+export class NoMemberIDForPeerURLError extends TskError {
+  constructor() {
+    super('no member id found for peer URL');
+  }
 }
 
 /** kubeadm's klog V-levelled lines: `log(1, ...)` is klog.V(1).Info */

@@ -46,7 +46,7 @@ export async function runCreateToken(o: CreateTokenOptions): Promise<void> {
   const { BOOTSTRAP_TOKEN_PATTERN } = await import('../config/constants.js');
   checkMixedArguments(o.flagsSet, o.configText !== undefined);
   if (o.token !== undefined && o.token !== '' && !BOOTSTRAP_TOKEN_PATTERN.test(o.token)) {
-    throw new UsageError(`the bootstrap token "${o.token}" was not of the form "\\A([a-z0-9]{6})\\.([a-z0-9]{16})\\z"`);
+    throw new UsageError(`the bootstrap token "${o.token}" was not of the form "\\\\A([a-z0-9]{6})\\\\.([a-z0-9]{16})\\\\z"`);
   }
   // kubeadm only finds this out after the token is created; refusing first leaves nothing behind
   if (!o.printJoinCommand && o.certificateKey !== '') throw new UsageError('cannot use --certificate-key without --print-join-command');

@@ -39,7 +39,7 @@ export function tokenFromSecret(secret: SecretObject): ListedToken | string {
   const sec = dataOf(secret, 'token-secret');
   if (!sec) return `bootstrap Token Secret has no token-secret data: ${name}`;
   if (!TOKEN_ID.test(id) || !TOKEN_SECRET.test(sec)) {
-    return `bootstrap Token Secret is invalid and couldn't be parsed: the bootstrap token "${id}.${sec}" was not of the form "\\A([a-z0-9]{6})\\.([a-z0-9]{16})\\z"`;
+    return `bootstrap Token Secret is invalid and couldn't be parsed: the bootstrap token "${id}.${sec}" was not of the form "\\\\A([a-z0-9]{6})\\\\.([a-z0-9]{16})\\\\z"`;
   }
   const t: ListedToken = { token: `${id}.${sec}` };
   const description = dataOf(secret, 'description');

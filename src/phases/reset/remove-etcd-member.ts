@@ -4,8 +4,7 @@
 import { errorMessage, TskError } from '../../errors.js';
 import type { Phase } from '../workflow.js';
 import { DEFAULT_ETCD_DATA_DIR, ETCD_MANIFEST, type ClusterState, type ResetData } from './data.js';
-import { NoMemberIDForPeerURLError } from '../../etcd/client.js';
-import { etcdClientURL, etcdPeerURL, formatMembers } from '../../etcd/types.js';
+import { etcdClientURL, etcdPeerURL, formatMembers, NoMemberIDForPeerURLError } from '../../etcd/types.js';
 import { cleanDir, isDirEmpty } from './cleanup-node.js';
 
 /**

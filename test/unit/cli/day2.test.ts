@@ -2,6 +2,7 @@
 // side on the same input, `token generate`, and the flag checks that refuse bad input before any
 // cluster is contacted (exit 3), with upstream's wording where upstream reaches the same check.
 
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ describe('config images list: the same list as upstream kubeadm', () => {
   const cases: [string, string[]][] = [
     ['the pinned version from the flag', ['--kubernetes-version', 'v1.37.2']],
     ['a custom repository from the flag', ['--kubernetes-version', 'v1.37.2', '--image-repository', 'registry.example.test:5000/k8s']],
-    ['an older version (other etcd, same CoreDNS)', ['--kubernetes-version', 'v1.35.4']],
+    ['the oldest supported minor', ['--kubernetes-version', 'v1.36.0']],
     ['a version with build metadata', ['--kubernetes-version', 'v1.37.2+abc.1']],
   ];
   for (const [name, args] of cases) {
@@ -101,6 +102,16 @@ describe('config images list: the same list as upstream kubeadm', () => {
       expect(ours.stdout).toBe('');
       expect(ours.stderr).toContain(`the output format "${fmt.split('=')[0]}" is accepted by kubeadm but not supported by tskubeadm`);
     }
+  });
+
+  it('a version older than kubeadm supports is refused with upstream reason', async () => {
+    const args = ['config', 'images', 'list', '--kubernetes-version', 'v1.35.4'];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).not.toBe(0);
+    expect(ours.code).toBe(3);
+    const want = /this version of kubeadm only supports deploying clusters with the control plane version >= [^\n]*/.exec(theirs.stderr)![0];
+    expect(ours.stderr).toContain(want);
   });
 
   it('a bad --feature-gates value is refused before anything is read', async () => {
@@ -184,15 +195,22 @@ describe('token flags are checked before the cluster is contacted (exit 3)', () 
   });
 
   it('token delete with no argument, or a malformed one, is refused with upstream wording', async () => {
-    const none = await cli(['token', 'delete', ...nokube]);
-    const upNone = upstream(['token', 'delete', ...nokube]);
+    // upstream loads the kubeconfig (without connecting) before it looks at the arguments
+    const kc = path.join(tmpDir('tsk-kc-'), 'admin.conf');
+    fs.writeFileSync(
+      kc,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\nusers:\n- name: u\n  user:\n    token: t\n',
+    );
+    const none = await cli(['token', 'delete', '--kubeconfig', kc]);
+    const upNone = upstream(['token', 'delete', '--kubeconfig', kc]);
     expect(upNone.code).not.toBe(0);
     expect(none.code).toBe(3);
     const wantNone = /missing argument; 'token delete' is missing token of form .*/.exec(upNone.stderr)![0];
     expect(none.stderr).toContain(wantNone);
 
-    const bad = await cli(['token', 'delete', 'abc', ...nokube]);
-    const upBad = upstream(['token', 'delete', 'abc', ...nokube]);
+    const bad = await cli(['token', 'delete', 'abc', '--kubeconfig', kc]);
+    const upBad = upstream(['token', 'delete', 'abc', '--kubeconfig', kc]);
+    expect(upBad.code).not.toBe(0);
     expect(bad.code).toBe(3);
     const wantBad = /given token didn't match pattern .*/.exec(upBad.stderr)![0];
     expect(bad.stderr).toContain(wantBad);
@@ -232,5 +250,41 @@ describe('kubeconfig user', () => {
     expect(ours.stdout).toBe('');
     const want = /couldn't create a kubeconfig; the CA files couldn't be loaded: .*/.exec(theirs.stderr)![0];
     expect(ours.stderr).toContain(want);
+  });
+
+  it('with a CA upstream made: the token file is byte-equal, the certificate file has the same layout and subject, validity and usages', async () => {
+    const dir = tmpDir('tsk-kcu-');
+    const pki = path.join(dir, 'pki');
+    expect(upstream(['init', 'phase', 'certs', 'ca', '--cert-dir', pki, '--kubernetes-version', 'v1.37.2']).code).toBe(0);
+    const f = configFile([
+      `apiVersion: ${V4}\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.5\n`,
+      cluster(`kubernetesVersion: v1.37.2\ncertificatesDir: ${pki}\nclusterName: kc\ncontrolPlaneEndpoint: cp.example:7443\n`),
+    ]);
+    const tokenArgs = ['kubeconfig', 'user', '--client-name', 'a', '--token', 'abcdef.0123456789abcdef', '--config', f];
+    const ours = await cli(tokenArgs);
+    const theirs = upstream(tokenArgs);
+    expect(theirs.code).toBe(0);
+    expect(ours.code).toBe(0);
+    expect(ours.stdout).toBe(theirs.stdout);
+    expect(ours.stderr).toContain('[endpoint] WARNING: port specified in controlPlaneEndpoint overrides bindPort in the controlplane address');
+
+    const certArgs = ['kubeconfig', 'user', '--client-name', 'a', '--org', 'y,x', '--validity-period', '9000h', '--config', f];
+    const c = await cli(certArgs);
+    const u = upstream(certArgs);
+    expect(c.code).toBe(0);
+    const blank = (t: string) => t.replace(/client-(certificate|key)-data: \S+/g, 'client-$1-data: X');
+    expect(blank(c.stdout)).toBe(blank(u.stdout));
+    const warn = 'WARNING: the specified certificate validity period 9000h0m0s is longer than the default duration 8760h0m0s, this may increase security risks.';
+    expect(u.stderr).toContain(warn);
+    expect(c.stderr).toContain(warn);
+    const certOf = (t: string) => new X509Certificate(Buffer.from(/client-certificate-data: (\S+)/.exec(t)![1]!, 'base64'));
+    const [mine, ref] = [certOf(c.stdout), certOf(u.stdout)];
+    expect(mine.subject).toBe(ref.subject);
+    expect(mine.issuer).toBe(ref.issuer);
+    expect(mine.validFrom).toBe(ref.validFrom);
+    expect(Math.abs(Date.parse(mine.validTo) - Date.parse(ref.validTo))).toBeLessThan(60_000);
+    expect(mine.keyUsage).toEqual(ref.keyUsage);
+    expect(mine.ca).toBe(false);
+    expect(mine.checkIssued(new X509Certificate(fs.readFileSync(path.join(pki, 'ca.crt'))))).toBe(true);
   });
 });

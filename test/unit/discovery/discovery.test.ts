@@ -306,3 +306,19 @@ describe('kubeconfig writing', () => {
     expect(writeClientConfig(loadClientConfig(UP_KUBECONFIG))).toBe(UP_KUBECONFIG);
   });
 });
+
+describe('after discovery (join)', () => {
+  it('renames the cluster to the cluster name and points a control plane at its own endpoint', async () => {
+    const { renameBootstrapCluster, pointToLocalAPIEndpoint } = await import('../../../src/discovery/index.js');
+    const h = harness([scripted([signed()])]);
+    const res = await discover({ discovery: tokenDiscovery(), timeoutMs: 60_000 }, h.deps);
+    renameBootstrapCluster(res.config, 'lab-cluster');
+    pointToLocalAPIEndpoint(res.config, 'https://10.0.0.7:6443');
+    const back = loadClientConfig(writeClientConfig(res.config));
+    expect([...back.clusters.keys()]).toEqual(['lab-cluster']);
+    expect(back.clusters.get('lab-cluster')!.server).toBe('https://10.0.0.7:6443');
+    expect(back.contexts.get('tls-bootstrap-token-user@kubernetes')).toEqual({ cluster: 'lab-cluster', user: 'tls-bootstrap-token-user' });
+    const broken = loadClientConfig(UP_KUBECONFIG); // cluster "" and no context
+    expect(() => renameBootstrapCluster(broken, 'x')).toThrow('the TLS bootstrap kubeconfig is malformed: "" set as current-context, but not found in context list');
+  });
+});
