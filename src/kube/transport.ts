@@ -163,13 +163,17 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
   const host = () => (hostP ??= input.host ? Promise.resolve(input.host) : defaultHost());
   // relative paths: the working directory (see the header comment); "/" of the rootfs under --rootfs
   const cwd = async () => ((await host()).rootfs !== undefined ? '/' : process.cwd());
-  const read = async (p: string, what: string, entry: string): Promise<Buffer> => {
-    const abs = path.resolve(await cwd(), p);
+  /** a file's bytes, or client-go's words for why not */
+  const tryRead = async (p: string, what: string, entry: string): Promise<Buffer | string> => {
     try {
-      return await (await host()).readFile(abs);
+      return await (await host()).readFile(path.resolve(await cwd(), p));
     } catch (e) {
-      return fail(file, `invalid configuration: unable to read ${what} ${p} for ${entry} due to ${errText(e)}`);
+      return `unable to read ${what} ${p} for ${entry} due to ${errText(e)}`;
     }
+  };
+  const read = async (p: string, what: string, entry: string): Promise<Buffer> => {
+    const r = await tryRead(p, what, entry);
+    return typeof r === 'string' ? fail(file, `invalid configuration: ${r}`) : r;
   };
 
   // ---- the server side
@@ -230,8 +234,15 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
     t.cert = buf(overrides.clientCertData);
     t.key = buf(overrides.clientKeyData);
   } else if (u.clientCertificate || u.clientCertificateData?.length) {
-    t.cert = u.clientCertificateData?.length ? u.clientCertificateData : await read(u.clientCertificate!, 'client-cert', userName);
-    t.key = u.clientKeyData?.length ? u.clientKeyData : await read(u.clientKey!, 'client-key', userName);
+    // both files are checked before the error, as client-go's validation lists every problem
+    const [cert, key] = await Promise.all([
+      u.clientCertificateData?.length ? u.clientCertificateData : tryRead(u.clientCertificate!, 'client-cert', userName),
+      u.clientKeyData?.length ? u.clientKeyData : tryRead(u.clientKey!, 'client-key', userName),
+    ]);
+    const bad = [cert, key].filter((x): x is string => typeof x === 'string');
+    if (bad.length) fail(file, `invalid configuration: ${bad.length === 1 ? bad[0] : `[${bad.join(', ')}]`}`);
+    t.cert = cert as Buffer;
+    t.key = key as Buffer;
   }
   checkTls({ ...t, ca: undefined }, `${file ?? 'kubeconfig'}: ${userWhere}`);
 

@@ -201,7 +201,7 @@ describe('bad kubeconfigs are named clearly', () => {
     const h = await rootfsHost();
     const pem = '/var/lib/kubelet/pki/kubelet-client-current.pem';
     expect(await err(kubeconfig({ 'client-certificate': pem, 'client-key': pem }), h)).toMatch(
-      /^\/etc\/kubernetes\/kubelet\.conf: invalid configuration: unable to read client-cert \/var\/lib\/kubelet\/pki\/kubelet-client-current\.pem for u due to .*ENOENT/,
+      /^\/etc\/kubernetes\/kubelet\.conf: invalid configuration: \[unable to read client-cert \/var\/lib\/kubelet\/pki\/kubelet-client-current\.pem for u due to .*ENOENT.*, unable to read client-key \/var\/lib\/kubelet\/pki\/kubelet-client-current\.pem for u due to .*\]$/,
     );
   });
 
