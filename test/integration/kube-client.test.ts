@@ -293,7 +293,7 @@ describe('KubeClient against a real kube-apiserver', () => {
     });
     await client.apply({
       apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: 'kubeadm:bootstrap-signer-clusterinfo', namespace: 'kube-public' },
-      roleRef: { apiGroup: RBAC, kind: 'Role', name: 'kubeadm:bootstrap-signer-clusterinfo' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubeadm:bootstrap-signer-clusterinfo' },
       subjects: [{ kind: 'User', name: 'system:anonymous' }],
     });
   }
