@@ -2,7 +2,6 @@
 // caches made at build time: V8 then skips parsing and compiling the functions a cache holds, which
 // is most of what a short-lived phase process spends before doing its work.
 //   dist/tskubeadm.cjs    the CLI with everything it imports except the packages below
-//   dist/kube-client.cjs  @kubernetes/client-node (5 MB), loaded only when a command talks to the API
 //   dist/grpc.cjs         @grpc/grpc-js and @grpc/proto-loader, for the CRI calls
 //   dist/execa.cjs        execa, for host commands
 // A cache from another Node/V8 build, or made under other V8 flags, is rejected by V8 and the bundle
@@ -31,7 +30,6 @@ const BUNDLE = join(DIST, 'tskubeadm.cjs');
  * it provides -> the export of the bundle that stands for that package's module ('' for the whole).
  */
 const SIDE_BUNDLES = {
-  'kube-client': { '@kubernetes/client-node': '' },
   grpc: { '@grpc/grpc-js': 'grpc', '@grpc/proto-loader': 'protoLoader' },
   execa: { execa: '' },
 };

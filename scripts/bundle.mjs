@@ -4,20 +4,20 @@
 //   dist/tskubeadm.cjs    dist/cli/main.js and everything it imports (our code, commander, zod,
 //                         js-yaml), except the packages that have a bundle of their own, loaded
 //                         only when a command imports them (SIDE_BUNDLES in bin/bundle.cjs):
-//   dist/kube-client.cjs  @kubernetes/client-node, 5 MB, for commands that call the API
 //   dist/grpc.cjs         @grpc/grpc-js and @grpc/proto-loader, for the CRI calls
 //   dist/execa.cjs        execa, for host commands
 //   dist/prime-worker.cjs the RSA prime-search worker bin/early-primes.cjs starts (not a bundle)
 // Modules that the code imports lazily (import()) stay lazy: esbuild evaluates them on first use.
 //
 // Why: a phase process spent ~110 ms of its ~170 ms on loading ~170 ES modules and compiling them
-// before doing any work; importing the Kubernetes client took 380 ms, gRPC 80 ms, execa 100 ms.
-// From the bundles with their caches these take ~45, ~50 and a few ms (bench/run.mjs measures the
-// phases; the README's "Speed" section has the figures).
+// before doing any work; importing gRPC took 80 ms, execa 100 ms. From the bundles with their
+// caches these take ~50 and a few ms (bench/run.mjs measures the phases; the README's "Speed"
+// section has the figures). The API client is our own node:https code in the main bundle (there
+// was a 5.4 MB bundle of @kubernetes/client-node before; see src/kube/transport.ts).
 //
 // The caches are "trained": a child process loads a bundle, runs what a short-lived process
 // typically runs (help, version, config print, the file phases and preflight of init in a scratch
-// --rootfs; for the client, loading a kubeconfig) so that V8 compiles those functions, then writes
+// --rootfs) so that V8 compiles those functions, then writes
 // script.createCachedData(). A second child checks that V8 accepts each cache; the build fails if not.
 //
 //   node scripts/bundle.mjs            (npm run build runs it)
@@ -68,6 +68,8 @@ async function bundle() {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run tsc first (npm run build does both)`);
   const { build } = await import('esbuild');
   for (const w of ['main', ...Object.keys(SIDE_BUNDLES)]) rmSync(cacheFile(bundleFile(w)), { force: true });
+  // left over from builds that bundled @kubernetes/client-node
+  for (const f of ['kube-client.cjs', 'kube-client.cjs.cache']) rmSync(join(repo, 'dist', f), { force: true });
   const external = Object.values(SIDE_BUNDLES).flatMap((specs) => Object.keys(specs));
 
   const main = await build({ ...COMMON, entryPoints: [entry], outfile: BUNDLE, external });
@@ -88,22 +90,6 @@ async function bundle() {
     writeFileSync(out, rewriteImports(r.outputFiles[0].text, out, 0));
   }
 }
-
-const TRAIN_KUBECONFIG = `apiVersion: v1
-kind: Config
-clusters:
-- cluster:
-    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJkekNDQVIyZ0F3SUJBZ0lCQURBS0JnZ3Foa2pPUFFRREFqQWpNU0V3SHdZRFZRUUREQmhyTTNNdGMyVnkKZG1WeUxXTmhRREUzTmpNeE5qazJNRGN3SGhjTk1qVXhNVEl4TURFeE16STNXaGNOTXpVeE1URTVNREV4TXpJMwpXakFqTVNFd0h3WURWUVFEREJock0zTXRjMlZ5ZG1WeUxXTmhRREUzTmpNeE5qazJNRGN3V1RBVEJnY3Foa2pPClBRSUJCZ2dxaGtqT1BRTUJCd05DQUFTSUNiVGQrc3p4NXdxT0dWU2dOWmtzSDl6d2k5Qm1JNzBxRXk5bE1OQUcKTldQWWxzeUVmMEhWdXR1eXJJNmJyU1lXNmx3ZnlkTkV2dU9hWE9hQkZoY0dvMEl3UURBT0JnTlZIUThCQWY4RQpCQU1DQXFRd0R3WURWUjBUQVFIL0JBVXdBd0VCL3pBZEJnTlZIUTRFRmdRVXhxdEY3ZXlmYkJOSmtwbVU5WE9NCnN2bDRwQ0F3Q2dZSUtvWkl6ajBFQXdJRFNBQXdSUUlnZXY0d0hQbVpFMjBnM0FaUmVaeG5TNk1LbkNkS3ptMG0KUUxXN0tKU2dJTFVDSVFDb2l4NE44aFptV2NaaFRDUTVpWHBsZTFtdHpIWU1vVzJqY0ppdHJQZHVHZz09Ci0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K
-    server: https://127.0.0.1:6443
-  name: train
-contexts:
-- context: {cluster: train, user: train}
-  name: train
-current-context: train
-users:
-- name: train
-  user: {token: not-a-real-token}
-`;
 
 /**
  * In a child: load the main bundle, run typical short commands (which load some side bundles, e.g.
@@ -156,10 +142,6 @@ async function train() {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  const k8s = await importExternal('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(TRAIN_KUBECONFIG);
-  await kc.applyToHTTPSOptions({});
   const grpc = await importExternal('@grpc/grpc-js');
   new grpc.Client(`unix://${tmpdir()}/tsk-train-no-runtime.sock`, grpc.credentials.createInsecure()).close();
   const { execa } = await importExternal('execa');

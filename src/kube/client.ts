@@ -1,8 +1,7 @@
-// The real Kubernetes API client. This is the only module that touches @kubernetes/client-node, and
-// only through a dynamic import inside createKubeClient(), so commands that never talk to a cluster
-// (and `--help`) do not load it. client-node is used for what it is good at (kubeconfig parsing,
-// credentials, TLS material); requests are plain JSON over node:https so objects reach the server
-// exactly as the renderers built them (no model round-trip dropping or retyping fields).
+// The real Kubernetes API client: plain JSON over node:https, so objects reach the server exactly as
+// the renderers built them (no model round-trip dropping or retyping fields). Kubeconfigs are read
+// with src/kubeconfig and turned into TLS options and credentials by ./transport.ts (client-go's
+// rules as kubeadm uses them); no Kubernetes client library is involved.
 
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -11,6 +10,7 @@ import { KubeApiError } from '../errors.js';
 import { TSKUBEADM_VERSION } from '../versions.js';
 import { BaseKubeClient, PATCH_CONTENT_TYPES, type BaseClientOptions, type KubeClient, type ListOptions, type PatchType } from './base.js';
 import { KubeStatusError, reasonForCode } from './errors.js';
+import { transportFromKubeconfig, transportFromParts, type KubeTransport, type TransportParts } from './transport.js';
 import {
   guessPlural,
   knownResource,
@@ -22,21 +22,26 @@ import {
 } from './types.js';
 
 export type { KubeClient, ListOptions, PatchType, RetryOptions } from './base.js';
+export type { TransportParts } from './transport.js';
 
-export interface KubeClientOptions extends BaseClientOptions {
-  /** kubeconfig file contents (YAML) */
-  kubeconfig: string;
+export interface KubeClientOptions extends BaseClientOptions, TransportParts {
+  /**
+   * kubeconfig file contents (YAML/JSON). Without it, `server` and the other TransportParts say
+   * everything: join's discovery uses {server, insecureSkipTLSVerify: true}, then
+   * {server, caData}, then {server, caData, token}.
+   */
+  kubeconfig?: string | Uint8Array;
+  /** where the kubeconfig came from (named in messages) */
+  kubeconfigPath?: string;
+  /** reads the kubeconfig's credential files (confined to --rootfs) and runs its exec plugins;
+   *  default: this machine's root */
+  host?: Host;
   /** replaces the server URL of the current cluster (kubeadm points admin.conf at the local endpoint) */
   server?: string;
   /** per-request timeout (ms); default 30 s, or apiCallTimeoutMs when that is shorter (a request that
    *  outlives the whole API-call budget would make a hung apiserver hang the command) */
   requestTimeoutMs?: number;
   userAgent?: string;
-}
-
-interface Transport {
-  server: string;
-  options: https.RequestOptions;
 }
 
 interface RawResponse {
@@ -50,31 +55,30 @@ function goArch(): string {
 }
 
 /**
- * Starts loading @kubernetes/client-node (tens of ms even from its bundle) so that the first API call
- * does not wait for it: init calls this while it waits for the control plane anyway.
+ * Nothing left to preload: the client is plain node:https and the kubeconfig reader is in the main
+ * bundle. Kept so that callers written against the earlier client keep working.
  */
 export function preloadKubeClient(): Promise<void> {
-  return import('@kubernetes/client-node').then(
-    () => undefined,
-    () => undefined, // createKubeClient reports a missing package when it is really needed
-  );
+  return Promise.resolve();
 }
 
-/** Build a client from kubeconfig text. Loads @kubernetes/client-node on first use. */
+/** Build a client from kubeconfig text, or from explicit connection parts. */
 export async function createKubeClient(opts: KubeClientOptions): Promise<KubeClient> {
-  const k8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
-  try {
-    kc.loadFromString(opts.kubeconfig);
-  } catch (e) {
-    throw new KubeApiError(`failed to load kubeconfig: ${e instanceof Error ? e.message : String(e)}`, undefined, { cause: e });
-  }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeApiError('failed to load kubeconfig: no current cluster (check current-context)');
-  const reqOpts: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(reqOpts);
-  const server = (opts.server ?? cluster.server).replace(/\/+$/, '');
-  return new RealKubeClient({ server, options: reqOpts }, opts);
+  const { kubeconfig, kubeconfigPath, host, server, caData, insecureSkipTLSVerify, tlsServerName, token, clientCertData, clientKeyData } = opts;
+  const parts: TransportParts = {
+    ...(server !== undefined ? { server } : {}),
+    ...(caData !== undefined ? { caData } : {}),
+    ...(insecureSkipTLSVerify !== undefined ? { insecureSkipTLSVerify } : {}),
+    ...(tlsServerName !== undefined ? { tlsServerName } : {}),
+    ...(token !== undefined ? { token } : {}),
+    ...(clientCertData !== undefined ? { clientCertData } : {}),
+    ...(clientKeyData !== undefined ? { clientKeyData } : {}),
+  };
+  const transport =
+    kubeconfig === undefined
+      ? transportFromParts(parts)
+      : await transportFromKubeconfig({ kubeconfig, ...(kubeconfigPath ? { file: kubeconfigPath } : {}), ...(host ? { host } : {}) }, parts);
+  return new RealKubeClient(transport, opts);
 }
 
 /** Build a client from a kubeconfig file on the host (e.g. /etc/kubernetes/admin.conf). */
@@ -87,16 +91,16 @@ export async function loadKubeClient(host: Host, kubeconfigPath: string, opts: O
       cause: e,
     });
   }
-  return createKubeClient({ ...opts, kubeconfig: text });
+  return createKubeClient({ host, kubeconfigPath, ...opts, kubeconfig: text });
 }
 
 class RealKubeClient extends BaseKubeClient {
-  private readonly transport: Transport;
+  private readonly transport: KubeTransport;
   private readonly requestTimeoutMs: number;
   private readonly userAgent: string;
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>();
 
-  constructor(transport: Transport, opts: KubeClientOptions) {
+  constructor(transport: KubeTransport, opts: KubeClientOptions) {
     super(opts);
     this.transport = transport;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? Math.min(30_000, opts.apiCallTimeoutMs ?? 30_000);
@@ -219,20 +223,19 @@ class RealKubeClient extends BaseKubeClient {
     throw new KubeStatusError(verb, ref, res.status, reason, message);
   }
 
-  private send(method: string, path: string, verb: string, ref: ObjectRef | undefined, body?: string, contentType?: string): Promise<RawResponse> {
+  private async send(method: string, path: string, verb: string, ref: ObjectRef | undefined, body?: string, contentType?: string): Promise<RawResponse> {
     const url = new URL(this.transport.server + path);
     const isHttps = url.protocol === 'https:';
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'User-Agent': this.userAgent,
-      ...((this.transport.options.headers as Record<string, string> | undefined) ?? {}),
-    };
+    const creds = await this.transport.credentials().catch((e: Error) => {
+      throw new KubeStatusError(verb, ref, undefined, 'CredentialsError', e.message, e);
+    });
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent };
+    if (isHttps && creds.authorization) headers['Authorization'] = creds.authorization;
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    const options: https.RequestOptions = { ...this.transport.options, method, headers };
-    if (!isHttps) delete options.agent;
+    const options: https.RequestOptions = isHttps ? { ...creds.tls, method, headers } : { method, headers };
     return new Promise<RawResponse>((resolve, reject) => {
       const onError = (e: Error & { code?: string }) =>
         reject(new KubeStatusError(verb, ref, undefined, e.code ?? 'ConnectionError', e.message, e));

@@ -3,7 +3,8 @@
 // mark-control-plane, bootstrap-token, addon) against one fresh control plane, tskubeadm runs its
 // own against another with the same PKI and configuration, and the stored objects are compared.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
 import { generatePki, labBinary, startControlPlane, type ControlPlane } from '../lab/fixture/controlplane.js';
 import { KUBERNETES_VERSION } from '../../src/versions.js';
-import { createKubeClient, type KubeClient } from '../../src/kube/client.js';
+import { createKubeClient, loadKubeClient, type KubeClient } from '../../src/kube/client.js';
+import { NodeHost } from '../../src/host/node-host.js';
 import { isNotFound } from '../../src/kube/errors.js';
 import type { ClusterConfiguration } from '../../src/config/types.js';
 import type { ConfigMapObject, KubeObject, ObjectRef, SecretObject } from '../../src/kube/types.js';
@@ -271,6 +273,229 @@ describe('KubeClient against a real kube-apiserver', () => {
     expect(stored!['subjects']).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'kubeadm:cluster-admins' }]);
     // a second run finds it with admin.conf alone
     expect(await ensureAdminClusterRoleBinding(admin, undefined)).toBe(admin);
+  });
+
+  // ---- the transport: every way join's discovery and kubeadm's kubeconfigs reach the API ----
+
+  /** who the API server says the client is (SelfSubjectReview: allowed for every authenticated user) */
+  async function whoAmI(c: KubeClient): Promise<{ username: string; groups: string[] }> {
+    const r = await c.create<KubeObject>({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { name: '' } });
+    return (r['status'] as { userInfo: { username: string; groups: string[] } }).userInfo;
+  }
+  const certCN = (pem: string) => /CN=([^\n]+)/.exec(new X509Certificate(pem).subject)![1]!;
+
+  /** the public cluster-info ConfigMap and the Role/RoleBinding letting anonymous read it, as kubeadm's bootstrap-token phase makes them */
+  async function publishClusterInfo(): Promise<void> {
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cluster-info', namespace: 'kube-public' }, data: { kubeconfig: 'x' } });
+    await client.apply({
+      apiVersion: RBAC, kind: 'Role', metadata: { name: 'kubeadm:bootstrap-signer-clusterinfo', namespace: 'kube-public' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['cluster-info'], verbs: ['get'] }],
+    });
+    await client.apply({
+      apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: 'kubeadm:bootstrap-signer-clusterinfo', namespace: 'kube-public' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubeadm:bootstrap-signer-clusterinfo' },
+      subjects: [{ kind: 'User', name: 'system:anonymous' }],
+    });
+  }
+  const clusterInfo = ref('v1', 'ConfigMap', 'cluster-info', 'kube-public');
+
+  it("anonymous with TLS verification off (kubeadm's first cluster-info fetch)", async () => {
+    await publishClusterInfo();
+    const insecure = await createKubeClient({ server: cp.server, insecureSkipTLSVerify: true });
+    expect((await insecure.get<ConfigMapObject>(clusterInfo))!.data).toEqual({ kubeconfig: 'x' });
+    // anonymous really: anything else is forbidden to system:anonymous
+    await expect(insecure.get(ref('v1', 'Namespace', 'default'))).rejects.toThrow(/403 Forbidden: namespaces "default" is forbidden: User "system:anonymous"/);
+  });
+
+  it('anonymous verified against a pinned CA given as PEM bytes; another CA is refused', async () => {
+    await publishClusterInfo();
+    const pinned = await createKubeClient({ server: cp.server, caData: Buffer.from(cp.caPem) });
+    expect((await pinned.get<ConfigMapObject>(clusterInfo))!.data).toEqual({ kubeconfig: 'x' });
+    const otherPki = join(dir, 'other-pki');
+    await generatePki(otherPki, ADVERTISE);
+    const wrong = await createKubeClient({ server: cp.server, caData: readFileSync(join(otherPki, 'ca.crt')) });
+    await expect(wrong.get(clusterInfo)).rejects.toThrow(/unable to get ConfigMap "kube-public\/cluster-info": .*(certificate|self.signed|verify)/i);
+  });
+
+  it('bearer token: a bootstrap token authenticates as system:bootstrap:<id> (tls-bootstrap-token-user)', async () => {
+    await client.apply({
+      apiVersion: 'v1', kind: 'Secret', type: 'bootstrap.kubernetes.io/token',
+      metadata: { name: 'bootstrap-token-tskxyz', namespace: 'kube-system' },
+      stringData: { 'token-id': 'tskxyz', 'token-secret': '0123456789abcdef', 'usage-bootstrap-authentication': 'true', 'auth-extra-groups': 'system:bootstrappers:kubeadm:default-node-token' },
+    });
+    const tokenClient = await createKubeClient({ server: cp.server, caData: cp.caPem, token: 'tskxyz.0123456789abcdef' });
+    const me = await whoAmI(tokenClient);
+    expect(me.username).toBe('system:bootstrap:tskxyz');
+    expect(me.groups).toContain('system:bootstrappers:kubeadm:default-node-token');
+    // the same credentials as a kubeconfig (kubeadm's CreateWithToken shape)
+    const kc = `apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: ${Buffer.from(cp.caPem).toString('base64')}
+    server: ${cp.server}
+  name: kubernetes
+contexts:
+- context:
+    cluster: kubernetes
+    user: tls-bootstrap-token-user
+  name: tls-bootstrap-token-user@kubernetes
+current-context: tls-bootstrap-token-user@kubernetes
+kind: Config
+users:
+- name: tls-bootstrap-token-user
+  user:
+    token: tskxyz.0123456789abcdef
+`;
+    expect((await whoAmI(await createKubeClient({ kubeconfig: kc }))).username).toBe('system:bootstrap:tskxyz');
+    const bad = await createKubeClient({ server: cp.server, caData: cp.caPem, token: 'tskxyz.ffffffffffffffff' });
+    await expect(whoAmI(bad)).rejects.toThrow(/401 Unauthorized/);
+  });
+
+  it('client certificate and key from FILES under --rootfs (kubelet.conf), and tokenFile', async () => {
+    const root = join(dir, 'rootfs');
+    mkdirSync(join(root, 'var/lib/kubelet/pki'), { recursive: true });
+    mkdirSync(join(root, 'etc/kubernetes'), { recursive: true });
+    writeFileSync(join(root, 'var/lib/kubelet/pki/kubelet-client-current.pem'), cp.clientCertPem + cp.clientKeyPem);
+    chmodSync(join(root, 'var/lib/kubelet/pki/kubelet-client-current.pem'), 0o600);
+    const pem = '/var/lib/kubelet/pki/kubelet-client-current.pem';
+    const kubeletConf = `apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: ${Buffer.from(cp.caPem).toString('base64')}
+    server: ${cp.server}
+  name: kubernetes
+contexts:
+- context:
+    cluster: kubernetes
+    user: system:node:n1
+  name: system:node:n1@kubernetes
+current-context: system:node:n1@kubernetes
+kind: Config
+users:
+- name: system:node:n1
+  user:
+    client-certificate: ${pem}
+    client-key: ${pem}
+`;
+    writeFileSync(join(root, 'etc/kubernetes/kubelet.conf'), kubeletConf);
+    const host = new NodeHost({ rootfs: root });
+    const fromFiles = await loadKubeClient(host, '/etc/kubernetes/kubelet.conf');
+    expect((await whoAmI(fromFiles)).username).toBe(certCN(cp.clientCertPem));
+    // the same file paths outside the rootfs do not exist: a clear error naming file, path and user
+    await expect(loadKubeClient(new NodeHost(), join(root, 'etc/kubernetes/kubelet.conf'))).rejects.toThrow(
+      /kubelet\.conf: invalid configuration: \[unable to read client-cert \/var\/lib\/kubelet\/pki\/kubelet-client-current\.pem for system:node:n1 due to/,
+    );
+
+    // tokenFile: a bootstrap token in a file under the rootfs
+    await client.apply({
+      apiVersion: 'v1', kind: 'Secret', type: 'bootstrap.kubernetes.io/token',
+      metadata: { name: 'bootstrap-token-tskfil', namespace: 'kube-system' },
+      stringData: { 'token-id': 'tskfil', 'token-secret': '0123456789abcdef', 'usage-bootstrap-authentication': 'true' },
+    });
+    writeFileSync(join(root, 'etc/kubernetes/token'), 'tskfil.0123456789abcdef\n');
+    writeFileSync(join(root, 'etc/kubernetes/token.conf'), kubeletConf.replace(`client-certificate: ${pem}\n    client-key: ${pem}`, 'tokenFile: /etc/kubernetes/token'));
+    expect((await whoAmI(await loadKubeClient(host, '/etc/kubernetes/token.conf'))).username).toBe('system:bootstrap:tskfil');
+  });
+
+  it('relative credential paths resolve against the working directory, as upstream kubeadm resolves them', async () => {
+    // the kubeconfig in one directory, the credentials relative to ANOTHER one, the working directory
+    const kdir = join(dir, 'relative-kc');
+    const wd = join(dir, 'relative-wd');
+    mkdirSync(kdir, { recursive: true });
+    mkdirSync(join(wd, 'creds'), { recursive: true });
+    writeFileSync(join(wd, 'creds/admin.crt'), cp.clientCertPem);
+    writeFileSync(join(wd, 'creds/admin.key'), cp.clientKeyPem);
+    const kc = join(kdir, 'admin.conf');
+    writeFileSync(kc, `apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: ${Buffer.from(cp.caPem).toString('base64')}
+    server: ${cp.server}
+  name: kubernetes
+contexts:
+- context: {cluster: kubernetes, user: admin}
+  name: admin
+current-context: admin
+kind: Config
+users:
+- name: admin
+  user:
+    client-certificate: creds/admin.crt
+    client-key: creds/admin.key
+`);
+    const kubeadm = labBinary('kubeadm');
+    const env = { ...process.env, HTTP_PROXY: '', HTTPS_PROXY: '', NO_PROXY: '', http_proxy: '', https_proxy: '', no_proxy: '' };
+    // upstream: works from wd, fails from the kubeconfig's own directory
+    await run(kubeadm, ['token', 'list', '--kubeconfig', kc], { cwd: wd, env });
+    const upstreamErr = (await run(kubeadm, ['token', 'list', '--kubeconfig', kc], { cwd: kdir, env }).catch((e: { stderr: string }) => e)) as { stderr: string };
+    expect(upstreamErr.stderr).toContain('invalid configuration: [unable to read client-cert creds/admin.crt for admin due to open creds/admin.crt: no such file or directory, unable to read client-key creds/admin.key for admin due to');
+    const before = process.cwd();
+    try {
+      process.chdir(wd);
+      expect((await whoAmI(await loadKubeClient(new NodeHost(), kc))).username).toBe(certCN(cp.clientCertPem));
+      process.chdir(kdir);
+      const ours = ((await loadKubeClient(new NodeHost(), kc).catch((e: Error) => e)) as Error).message;
+      // the same problems in the same words up to the OS error text
+      const words = (m: string) => [...m.matchAll(/unable to read (\S+ \S+ for \S+) due to/g)].map((x) => x[1]);
+      expect(words(ours)).toEqual(words(upstreamErr.stderr));
+      expect(words(ours)).toEqual(['client-cert creds/admin.crt for admin', 'client-key creds/admin.key for admin']);
+    } finally {
+      process.chdir(before);
+    }
+  });
+
+  it('auth-provider is refused as upstream kubeadm refuses it', async () => {
+    const kc = join(dir, 'auth-provider.conf');
+    writeFileSync(kc, `apiVersion: v1
+clusters:
+- cluster: {server: '${cp.server}', certificate-authority-data: ${Buffer.from(cp.caPem).toString('base64')}}
+  name: c
+contexts:
+- context: {cluster: c, user: u}
+  name: x
+current-context: x
+kind: Config
+users:
+- name: u
+  user:
+    auth-provider: {name: oidc, config: {client-id: a, idp-issuer-url: 'https://127.0.0.1:2'}}
+`);
+    const upstream = (await run(labBinary('kubeadm'), ['token', 'list', '--kubeconfig', kc]).catch((e: { stderr: string }) => e)) as { stderr: string };
+    const m = /failed to create API client: (.*)/.exec(upstream.stderr);
+    expect(m?.[1]).toBe('no Auth Provider found for name "oidc"');
+    await expect(loadKubeClient(new NodeHost(), kc)).rejects.toThrow(`${kc}: user "u": ${m![1]}`);
+  });
+
+  it('an exec credential plugin (run through the host layer) gives the client certificate', async () => {
+    const root = join(dir, 'rootfs-exec');
+    mkdirSync(join(root, 'etc/kubernetes'), { recursive: true });
+    const out = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { clientCertificateData: cp.clientCertPem, clientKeyData: cp.clientKeyPem } });
+    writeFileSync(join(dir, 'cred.json'), out);
+    const plugin = join(dir, 'cred-plugin.sh');
+    // the plugin checks it was told what client-go tells it
+    writeFileSync(plugin, `#!/bin/sh\ncase "$KUBERNETES_EXEC_INFO" in *'"interactive":false'*) ;; *) exit 7 ;; esac\nexec cat ${join(dir, 'cred.json')}\n`);
+    chmodSync(plugin, 0o755);
+    const kc = `apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: ${Buffer.from(cp.caPem).toString('base64')}
+    server: ${cp.server}
+  name: kubernetes
+contexts:
+- context: {cluster: kubernetes, user: plugged}
+  name: plugged
+current-context: plugged
+kind: Config
+users:
+- name: plugged
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ${plugin}
+      interactiveMode: Never
+`;
+    const viaPlugin = await createKubeClient({ kubeconfig: kc, host: new NodeHost() });
+    expect((await whoAmI(viaPlugin)).username).toBe(certCN(cp.clientCertPem));
   });
 
   it('reports an unreachable server as a connection error', async () => {

@@ -1,15 +1,17 @@
 // The shipped entry runs dist/tskubeadm.cjs (scripts/bundle.mjs) with its V8 code cache. These tests
 // check the built bundle: V8 accepts the cache, the bundle behaves exactly like the per-module tree
 // it is made from (same output, same files, same exit codes), and it leaves the cluster-only packages
-// (Kubernetes client, gRPC, execa) unloaded until a command needs them.
+// (gRPC, execa) unloaded until a command needs them.
 
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, cleanupTmp, tmpDir } from './helpers.js';
 
+const require = createRequire(import.meta.url);
 const BIN = path.join(REPO, 'bin/tskubeadm');
 const BUNDLE = path.join(REPO, 'dist/tskubeadm.cjs');
 const TREE = path.join(REPO, 'dist/cli/main.js');
@@ -133,7 +135,13 @@ describe('dist/tskubeadm.cjs', () => {
     return JSON.parse(r.stdout);
   }
 
-  it('leaves the Kubernetes client, gRPC and execa unloaded for help and version', () => {
+  it('has no bundle for a Kubernetes client library: the API client is our node:https code in the main bundle', () => {
+    const { SIDE_BUNDLES } = require(path.join(REPO, 'bin/bundle.cjs')) as { SIDE_BUNDLES: Record<string, Record<string, string>> };
+    expect(Object.values(SIDE_BUNDLES).flatMap((s) => Object.keys(s)).sort()).toEqual(['@grpc/grpc-js', '@grpc/proto-loader', 'execa']);
+    expect(fs.readdirSync(path.join(REPO, 'dist')).filter((f) => f.endsWith('.cjs')).sort()).toEqual(['execa.cjs', 'grpc.cjs', 'prime-worker.cjs', 'tskubeadm.cjs']);
+  });
+
+  it('leaves gRPC and execa unloaded for help and version', () => {
     for (const args of [['--help'], ['version'], ['init', 'phase', 'control-plane', '--help']]) {
       const r = bundlesLoadedBy(args);
       expect(r.code).toBe(0);
