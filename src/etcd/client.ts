@@ -2,13 +2,15 @@
 // timeouts and retries. Every call is one or more requests of at most ETCD_TIMEOUT_MS (etcdTimeout),
 // retried every ETCD_API_CALL_RETRY_INTERVAL_MS up to the etcd API call timeout (timeouts.etcdAPICall)
 // where kubeadm retries. Messages go to `log(level, msg)` at kubeadm's klog V levels. Membership
-// changes are in membership.ts, health in health.ts; this class gives them one door.
+// changes are in membership.ts and promote.ts, health in health.ts; this class gives them one door.
 
 import { TskError } from '../errors.js';
 import { checkClusterHealth, getClusterStatus, waitForClusterAvailable, type MemberStatus } from './health.js';
-import { addMember, memberPromote, removeMember } from './membership.js';
+import { addMember, removeMember } from './membership.js';
+import { memberPromote } from './promote.js';
 import { pollUntilTimeout, systemClock, timeoutError, type Clock, type PollAnswer } from './poll.js';
 import { gatewayTransport, type EtcdTransport, type RetryPolicy } from './transport.js';
+import { msg, toMembers, toStatus } from './wire.js';
 import {
   ETCD_API_CALL_RETRY_INTERVAL_MS,
   ETCD_API_CALL_TIMEOUT_MS,
@@ -22,6 +24,7 @@ import {
 } from './types.js';
 
 export { NoMemberIDForPeerURLError };
+export { msg, toMember, toMembers } from './wire.js';
 
 export interface EtcdClientOptions {
   /** the client certificate and trust; or a `transport` instead (unit tests) */
@@ -36,20 +39,6 @@ export interface EtcdClientOptions {
   clock?: Clock;
   log?: EtcdLog;
 }
-
-interface RawMember {
-  ID?: string;
-  name?: string;
-  peerURLs?: string[];
-  clientURLs?: string[];
-  isLearner?: boolean;
-}
-
-export function toMember(m: RawMember): EtcdMember {
-  return { id: String(m.ID ?? '0'), name: m.name ?? '', peerURLs: m.peerURLs ?? [], clientURLs: m.clientURLs ?? [], isLearner: m.isLearner === true };
-}
-
-export const toMembers = (r: unknown): EtcdMember[] => ((r as { members?: RawMember[] }).members ?? []).map(toMember);
 
 export class EtcdClient {
   /** where requests go; Sync, AddMember and MemberPromote change it as kubeadm's do */
@@ -98,15 +87,7 @@ export class EtcdClient {
 
   /** clientv3 Maintenance.Status of one endpoint, one request to that endpoint only */
   async status(endpoint: string): Promise<EtcdStatus> {
-    const r = (await this.request('/v3/maintenance/status', {}, 'repeatable', [endpoint])) as {
-      version?: string;
-      header?: { member_id?: string; memberId?: string };
-      leader?: string;
-      isLearner?: boolean;
-      errors?: string[];
-    };
-    const memberId = String(r.header?.member_id ?? r.header?.memberId ?? '0');
-    return { version: r.version ?? '', memberId, leader: String(r.leader ?? '0'), isLearner: r.isLearner === true, errors: r.errors ?? [] };
+    return toStatus(await this.request('/v3/maintenance/status', {}, 'repeatable', [endpoint]));
   }
 
   /** Sync: the endpoints become the client URLs of the started voting members */
@@ -184,6 +165,3 @@ export class EtcdClient {
   }
 }
 
-export function msg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

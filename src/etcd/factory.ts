@@ -10,7 +10,7 @@ import { TskError } from '../errors.js';
 import type { Host } from '../host/types.js';
 import type { KubeClient } from '../kube/base.js';
 import type { KubeObject } from '../kube/types.js';
-import { EtcdClient, msg, type EtcdClientOptions } from './client.js';
+import { EtcdClient, type EtcdClientOptions } from './client.js';
 import { pollUntilTimeout, systemClock, type Clock } from './poll.js';
 import {
   ETCD_ADVERTISE_CLIENT_URLS_ANNOTATION,
@@ -22,6 +22,7 @@ import {
   type EtcdLog,
   type EtcdTLS,
 } from './types.js';
+import { msg } from './wire.js';
 
 /** the TLS material, or where to read it (a failure to read is New's error, after the endpoints are known) */
 export type EtcdTLSSource = EtcdTLS | (() => Promise<EtcdTLS>);

@@ -5,9 +5,9 @@
 
 import { TskError } from '../errors.js';
 import type { EtcdClient } from './client.js';
-import { msg } from './client.js';
 import { timeoutError } from './poll.js';
 import { aggregateMessage, formatList, type EtcdStatus } from './types.js';
+import { msg } from './wire.js';
 
 export interface MemberStatus {
   endpoint: string;

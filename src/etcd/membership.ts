@@ -1,16 +1,14 @@
-// Membership changes as kubeadm's etcdutil.Client makes them: AddMember / AddMemberAsLearner,
-// MemberPromote (wait until the learner started, then promote, skipping members already voting),
-// RemoveMember. Each attempt is idempotent (it looks at the member list first), so a retry after a
-// lost answer does not add or remove twice.
+// Membership changes as kubeadm's etcdutil.Client makes them: AddMember / AddMemberAsLearner and
+// RemoveMember (MemberPromote is in promote.ts). Each attempt is idempotent (it looks at the member
+// list first), so a retry after a lost answer does not add or remove twice.
 
 import { TskError } from '../errors.js';
 import type { EtcdClient } from './client.js';
-import { msg, toMembers } from './client.js';
 import { timeoutError } from './poll.js';
-import { EtcdServerError } from './transport.js';
-import { clientURLByIP, hexId, type EtcdMember, type Member } from './types.js';
+import { clientURLByIP, EtcdServerError, hexId, type EtcdMember, type Member } from './types.js';
+import { msg, toMembers } from './wire.js';
 
-const hostOf = (u: URL) => u.hostname.replace(/^\[(.*)\]$/, '$1');
+export const hostOf = (u: URL) => u.hostname.replace(/^\[(.*)\]$/, '$1');
 
 /** addMember: announce a new member (as a learner or voting), returning the member list kubeadm builds the initial cluster from */
 export async function addMember(c: EtcdClient, name: string, peerAddrs: string, isLearner: boolean): Promise<Member[]> {
@@ -64,77 +62,6 @@ export async function addMember(c: EtcdClient, name: string, peerAddrs: string, 
   });
   if (!isLearner) c.addEndpoint(clientURLByIP(hostOf(parsed)));
   return ret;
-}
-
-/** MemberPromote: wait (up to the API call timeout) until the learner started, then promote it (same timeout) */
-export async function memberPromote(c: EtcdClient, learnerID: string): Promise<void> {
-  const hex = hexId(learnerID);
-  let last: unknown;
-  let isLearner = false;
-  c.log(1, `[etcd] Waiting for a learner to start: ${hex}`);
-  const started = await c.poll(async () => {
-    let m: EtcdMember | undefined;
-    try {
-      m = (await c.listMembersOnce()).find((x) => x.id === learnerID);
-      if (!m) throw new TskError(`member ${hex} not found`);
-    } catch (e) {
-      last = new TskError(`failed to get member ${hex} status: ${msg(e)}`, 1, { cause: e });
-      return undefined;
-    }
-    isLearner = m.isLearner;
-    if (!isLearner) {
-      c.log(1, `[etcd] Member ${hex} was already promoted.`);
-      return { value: true };
-    }
-    // a member that has not started has no name (and no client URLs) yet
-    if (m.name === '') {
-      c.log(1, `[etcd] Member ${hex} is not started yet. Waiting for it to be started.`);
-      last = new TskError(`the etcd member ${hex} is not started`);
-      return undefined;
-    }
-    return { value: true };
-  });
-  if (!started) throw timeoutError(last);
-  if (!isLearner) return;
-
-  c.log(1, `[etcd] Promoting a learner as a voting member: ${hex}`);
-  let members: EtcdMember[] = [];
-  const promoted = await c.poll(async () => {
-    // a promotion whose answer was lost may have happened: look before promoting again
-    let list: EtcdMember[];
-    try {
-      list = await c.listMembersOnce();
-    } catch (e) {
-      c.log(5, `[etcd] Failed to list members before promoting learner ${hex}: ${msg(e)}`);
-      last = e;
-      return undefined;
-    }
-    if (list.some((m) => m.id === learnerID && !m.isLearner)) {
-      c.log(1, `[etcd] Member ${hex} is already a voting member, treating promotion as successful`);
-      members = list;
-      return { value: true };
-    }
-    try {
-      members = toMembers(await c.request('/v3/cluster/member/promote', { ID: learnerID }, 'nonRepeatable'));
-      c.log(1, `[etcd] The learner was promoted as a voting member: ${hex}`);
-      return { value: true };
-    } catch (e) {
-      c.log(5, `[etcd] Promoting the learner ${hex} failed: ${msg(e)}`);
-      last = e;
-      return undefined;
-    }
-  });
-  if (!promoted) throw timeoutError(last);
-  const me = members.find((m) => m.id === learnerID);
-  if (me?.peerURLs[0] !== undefined) {
-    let u: URL;
-    try {
-      u = new URL(me.peerURLs[0]);
-    } catch (e) {
-      throw new TskError(`error parsing peer address ${me.peerURLs[0]}: ${msg(e)}`, 1, { cause: e });
-    }
-    c.addEndpoint(clientURLByIP(hostOf(u)));
-  }
 }
 
 /** RemoveMember: a member that is already gone counts as removed; returns the members left */

@@ -8,9 +8,9 @@
 
 import { TskError } from '../errors.js';
 import type { EtcdClient } from './client.js';
-import { msg, NoMemberIDForPeerURLError } from './client.js';
 import { goDuration } from './health.js';
-import { ETCD_HEALTHY_CHECK_INTERVAL_MS, ETCD_HEALTHY_CHECK_RETRIES, formatMembers, type Member } from './types.js';
+import { ETCD_HEALTHY_CHECK_INTERVAL_MS, ETCD_HEALTHY_CHECK_RETRIES, formatMembers, NoMemberIDForPeerURLError, type Member } from './types.js';
+import { msg } from './wire.js';
 
 /** where the lines go: println is kubeadm's fmt.Println, v is klog.V(n).Info */
 export interface EtcdPhaseOutput {

@@ -8,10 +8,9 @@
 //   learner's "rpc not supported for learner" for any call when there are other endpoints
 //   (clientv3's retry interceptor); other server errors come back as they are ("etcdserver: ...").
 
-import * as http from 'node:http';
-import * as tls from 'node:tls';
 import { TskError } from '../errors.js';
-import type { EtcdTLS } from './types.js';
+import { connectAny, request, type Conn } from './gateway-conn.js';
+import { deadlineExceeded, EtcdServerError, type EtcdTLS } from './types.js';
 
 /** read-only calls (member list, status) are retried on Unavailable; mutations only when never sent */
 export type RetryPolicy = 'repeatable' | 'nonRepeatable';
@@ -23,115 +22,12 @@ const RETRY_BACKOFF_MS = 25;
 /** gRPC's first reconnect backoff */
 const RECONNECT_BACKOFF_MS = 1000;
 
-/** An error etcd answered with; the message is the gRPC status message, as clientv3 reports it. */
-export class EtcdServerError extends TskError {
-  readonly code: number | undefined;
-  constructor(message: string, code: number | undefined) {
-    super(message);
-    this.code = code;
-  }
-}
-
-export const deadlineExceeded = (): TskError => new TskError('context deadline exceeded');
+export { deadlineExceeded, EtcdServerError };
 
 /** How the client reaches etcd; the real one is `gatewayTransport`, unit tests script their own. */
 export interface EtcdTransport {
   /** one request to any of `endpoints` (a single endpoint for Status), within `timeoutMs` */
   call(endpoints: string[], path: string, body: unknown, policy: RetryPolicy, timeoutMs: number): Promise<unknown>;
-}
-
-interface Conn {
-  endpoint: string;
-  url: URL;
-  socket: tls.TLSSocket;
-}
-
-function connectAny(endpoints: string[], t: EtcdTLS, timeoutMs: number): Promise<Conn> {
-  return new Promise((resolve, reject) => {
-    const pending: tls.TLSSocket[] = [];
-    let failed = 0;
-    let last: unknown;
-    let done = false;
-    const finish = (winner?: tls.TLSSocket) => {
-      done = true;
-      clearTimeout(timer);
-      for (const s of pending) if (s !== winner) s.destroy();
-    };
-    const timer = setTimeout(() => {
-      if (done) return;
-      finish();
-      reject(deadlineExceeded());
-    }, timeoutMs);
-    for (const endpoint of endpoints) {
-      let url: URL;
-      try {
-        url = new URL(endpoint);
-      } catch (e) {
-        last = e;
-        failed++;
-        continue;
-      }
-      const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-      const socket = tls.connect({ host, port: Number(url.port || 2379), ca: t.ca, cert: t.cert, key: t.key });
-      pending.push(socket);
-      socket.once('secureConnect', () => {
-        if (done) return;
-        finish(socket);
-        resolve({ endpoint, url, socket });
-      });
-      socket.on('error', (e) => {
-        socket.destroy();
-        if (done) return;
-        last = e;
-        if (++failed === endpoints.length) {
-          finish();
-          reject(last);
-        }
-      });
-    }
-    if (failed === endpoints.length && !done) {
-      finish();
-      reject(last ?? new TskError('no etcd endpoints'));
-    }
-  });
-}
-
-function request(c: Conn, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => req.destroy(deadlineExceeded()), timeoutMs);
-    const req = http.request(
-      {
-        host: c.url.hostname,
-        port: c.url.port || 2379,
-        path,
-        method: 'POST',
-        createConnection: () => c.socket,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), connection: 'close' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (b: Buffer) => chunks.push(b));
-        res.on('error', (e) => (clearTimeout(timer), reject(e)));
-        res.on('end', () => {
-          clearTimeout(timer);
-          c.socket.destroy();
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: { message?: string; error?: string; code?: number };
-          try {
-            parsed = text ? JSON.parse(text) : {};
-          } catch {
-            reject(new TskError(`etcd ${c.endpoint}${path}: invalid response (HTTP ${res.statusCode}): ${text.slice(0, 200)}`));
-            return;
-          }
-          if ((res.statusCode ?? 500) >= 400) reject(new EtcdServerError(parsed.message || parsed.error || `HTTP ${res.statusCode}`, parsed.code));
-          else resolve(parsed);
-        });
-      },
-    );
-    req.on('error', (e) => (clearTimeout(timer), c.socket.destroy(), reject(e)));
-    req.end(data);
-  });
 }
 
 function retryable(e: unknown, policy: RetryPolicy, endpoints: number): boolean {

@@ -69,6 +69,17 @@ export class NoMemberIDForPeerURLError extends TskError {
   }
 }
 
+/** An error etcd answered with; the message is the gRPC status message, as clientv3 reports it. */
+export class EtcdServerError extends TskError {
+  readonly code: number | undefined;
+  constructor(message: string, code: number | undefined) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export const deadlineExceeded = (): TskError => new TskError('context deadline exceeded');
+
 /** kubeadm's klog V-levelled lines: `log(1, ...)` is klog.V(1).Info */
 export type EtcdLog = (level: number, msg: string) => void;
 

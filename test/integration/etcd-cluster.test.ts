@@ -49,6 +49,7 @@ interface CtlMember {
   ID: string;
   name?: string;
   peerURLs: string[];
+  clientURLs?: string[];
   isLearner?: boolean;
 }
 const ctlMembers = () => (JSON.parse(etcdctl('member', 'list', '-w', 'json', '--hex')) as { members: CtlMember[] }).members;
@@ -209,14 +210,16 @@ describe('etcd client against a real cluster', () => {
     const { statuses, quorum, error } = await c.getClusterStatus();
     expect(error).toBeUndefined();
     expect(quorum).toBe(true);
-    const ctlStatus = JSON.parse(etcdctl('endpoint', 'status', `--endpoints=${[0, 1, 2].map(clientURL).join(',')}`, '-w', 'json', '--hex')) as {
+    const ctlStatus = JSON.parse(etcdctl('endpoint', 'status', `--endpoints=${[0, 1, 2].map(clientURL).join(',')}`, '-w', 'json')) as {
       Endpoint: string;
-      Status: { version: string; header: { member_id: string } };
+      Status: { version: string };
     }[];
+    const ctl = ctlMembers();
+    expect(statuses.map((s) => s.endpoint).sort()).toEqual([0, 1, 2].map(clientURL));
     for (const s of statuses) {
-      const w = ctlStatus.find((x) => x.Endpoint === s.endpoint)!;
-      expect(s.status?.version).toBe(w.Status.version);
-      expect(hex(s.status!.memberId)).toBe(w.Status.header.member_id);
+      expect(s.status?.version).toBe(ctlStatus.find((x) => x.Endpoint === s.endpoint)!.Status.version);
+      // the member that answered is the one with that client URL
+      expect(hex(s.status!.memberId)).toBe(ctl.find((m) => m.clientURLs?.includes(s.endpoint))!.ID);
       expect(s.status?.errors).toEqual([]);
     }
     await c.checkClusterHealth();
