@@ -11,7 +11,7 @@ import type { Output } from '../output.js';
 import type { ClusterConfiguration, InitConfig } from '../config/types.js';
 import type { CliContext } from './context.js';
 import type { CommonCertFlags } from './certs.js';
-import { readConfigFile } from './input.js';
+import { hostDefaults, readConfigFile } from './input.js';
 import { generateBootstrapToken } from '../util/token.js';
 import { KUBERNETES_VERSION } from '../versions.js';
 import { CERT_SPECS, certFile, keyFile } from '../pki/specs.js';
@@ -36,11 +36,7 @@ async function loadOrDefault(host: Host, inputs: Host, out: Output, configPath: 
     flags: text === undefined ? { 'kubernetes-version': KUBERNETES_VERSION, ...(certDir ? { 'cert-dir': certDir } : {}) } : {},
     flagsSet: text === undefined ? ['kubernetes-version', ...(certDir ? ['cert-dir'] : [])] : [],
     strict: true,
-    dynamic: {
-      hostname: () => host.hostname(),
-      defaultAddress: () => host.defaultRouteAddress(4),
-      generateToken: generateBootstrapToken,
-    },
+    dynamic: hostDefaults(host, generateBootstrapToken),
   });
   for (const w of cfg.warnings) out.warn(w);
   return cfg;

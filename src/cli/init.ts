@@ -1,7 +1,6 @@
 // `tskubeadm init`: the command, its flags, and the builder of the data its phases share.
 
 import type { Command } from 'commander';
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { NodeHost } from '../host/node-host.js';
 import type { Host } from '../host/types.js';
@@ -9,11 +8,11 @@ import { UsageError } from '../errors.js';
 import type { FlagName } from './flags.js';
 import { bindWorkflow, type ReadFlags } from './bind.js';
 import type { CliContext } from './context.js';
-import { readConfigFile } from './input.js';
+import { hostDefaults, makeDryRunDir, readConfigFile } from './input.js';
 import { INIT_DESCRIPTION } from './descriptions.js';
 import { initPhases } from '../phases/init/index.js';
 import { flatten } from '../phases/workflow.js';
-import { KUBERNETES_DIR, MANIFESTS_DIR, KUBELET_DIR, TMP_DIR, type InitData } from '../phases/init/data.js';
+import { KUBERNETES_DIR, MANIFESTS_DIR, KUBELET_DIR, type InitData } from '../phases/init/data.js';
 import type { Output } from '../output.js';
 import { generateBootstrapToken } from '../util/token.js';
 
@@ -67,27 +66,12 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
     flagsSet: flags.set,
     // stricter than kubeadm, which only warns: an unknown field in the file is an error
     strict: true,
-    dynamic: {
-      hostname: () => host.hostname(),
-      defaultAddress: () => host.defaultRouteAddress(4),
-      generateToken: generateBootstrapToken,
-    },
+    dynamic: hostDefaults(host, generateBootstrapToken),
   });
   for (const w of cfg.warnings) out.warn(w);
 
   const dryRun = (v['dry-run'] as boolean | undefined) === true || cfg.init.dryRun;
-  let dryRunDir: string | undefined;
-  if (dryRun) {
-    const fromEnv = o.env.KUBEADM_INIT_DRYRUN_DIR;
-    if (fromEnv) {
-      dryRunDir = fromEnv;
-    } else {
-      await host.mkdirp(TMP_DIR, 0o700);
-      dryRunDir = path.posix.join(TMP_DIR, `kubeadm-init-dryrun${randomBytes(5).readUInt32BE(0)}`);
-      await host.mkdirp(dryRunDir, 0o700);
-      out.warn(`Using dry-run directory ${dryRunDir}. To override it, set the environment variable KUBEADM_INIT_DRYRUN_DIR`);
-    }
-  }
+  const dryRunDir = dryRun ? await makeDryRunDir(host, o.env, 'KUBEADM_INIT_DRYRUN_DIR', 'kubeadm-init-dryrun', (m) => out.warn(m)) : undefined;
 
   const ignore = [
     ...new Set([...((v['ignore-preflight-errors'] as string[] | undefined) ?? []), ...cfg.init.nodeRegistration.ignorePreflightErrors].map((s) => s.toLowerCase())),

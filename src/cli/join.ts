@@ -1,7 +1,6 @@
 // `tskubeadm join`: the command, its flags, and the builder of the data its phases share.
 
 import type { Command } from 'commander';
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { NodeHost } from '../host/node-host.js';
 import type { Host } from '../host/types.js';
@@ -9,7 +8,7 @@ import { TskError, UsageError } from '../errors.js';
 import type { FlagName } from './flags.js';
 import { bindWorkflow, type ReadFlags } from './bind.js';
 import type { CliContext } from './context.js';
-import { readConfigFile } from './input.js';
+import { hostDefaults, makeDryRunDir, readConfigFile } from './input.js';
 import type { Output } from '../output.js';
 import { JOIN_DESCRIPTION } from './descriptions.js';
 import { joinPhases } from '../phases/join/index.js';
@@ -69,30 +68,13 @@ export async function buildJoinData(o: BuildJoinDataOptions): Promise<JoinData> 
     args,
     // stricter than kubeadm, which only warns: an unknown field in the file is an error
     strict: true,
-    dynamic: {
-      hostname: () => host.hostname(),
-      defaultAddress: () => host.defaultRouteAddress(4),
-      generateToken: () => '',
-      detectCRISocket: () => detectCRISocket(host),
-    },
+    dynamic: { ...hostDefaults(host, () => ''), detectCRISocket: () => detectCRISocket(host) },
   });
   for (const w of cfg.warnings) out.warn(w);
   const join = cfg.join;
 
   const dryRun = join.dryRun;
-  let dryRunDir: string | undefined;
-  if (dryRun) {
-    const fromEnv = o.env.KUBEADM_JOIN_DRYRUN_DIR;
-    if (fromEnv) {
-      dryRunDir = fromEnv;
-    } else {
-      const tmp = path.posix.join(KUBERNETES_DIR, 'tmp');
-      await host.mkdirp(tmp, 0o700);
-      dryRunDir = path.posix.join(tmp, `kubeadm-join-dryrun${randomBytes(5).readUInt32BE(0)}`);
-      await host.mkdirp(dryRunDir, 0o700);
-      out.warn(`Using dry-run directory ${dryRunDir}. To override it, set the environment variable KUBEADM_JOIN_DRYRUN_DIR`);
-    }
-  }
+  const dryRunDir = dryRun ? await makeDryRunDir(host, o.env, 'KUBEADM_JOIN_DRYRUN_DIR', 'kubeadm-join-dryrun', (m) => out.warn(m)) : undefined;
 
   const { parseDuration } = await import('../config/duration.js');
   const apiCallTimeoutMs = parseDuration(join.timeouts.kubernetesAPICall);

@@ -57,7 +57,7 @@ Examples:
     const g = ctx.globals();
     const host = new NodeHost({ ...(g.rootfs ? { rootfs: g.rootfs } : {}), env: ctx.env });
     const inputs = new NodeHost({ env: ctx.env });
-    const { readConfigFile } = await import('./input.js');
+    const { hostDefaults, readConfigFile } = await import('./input.js');
     const text = await readConfigFile(inputs, o.config);
     const { loadInitConfig } = await import('../config/index.js');
     const { generateBootstrapToken } = await import('../util/token.js');
@@ -66,11 +66,7 @@ Examples:
       flags: {},
       flagsSet: [],
       strict: true,
-      dynamic: {
-        hostname: () => host.hostname(),
-        defaultAddress: () => host.defaultRouteAddress(4),
-        generateToken: generateBootstrapToken,
-      },
+      dynamic: hostDefaults(host, generateBootstrapToken),
     });
     const out = ctx.out();
     for (const w of cfg.warnings) out.warn(w);
