@@ -214,6 +214,21 @@ describe('file discovery against a real API server', () => {
     expect(out.errLines).toContain('I [discovery] Using authentication credentials from the discovery file for validating TLS connection');
   });
 
+  it('an HTTPS URL: verified against the trust store (SSL_CERT_FILE, else the system bundle); a non-200 answer is refused', async () => {
+    const caFile = join(dir, 'trust.pem');
+    writeFileSync(caFile, cp.caPem);
+    const url = `${cp.server}/no-such-discovery-file`;
+    const trusting: DiscoveryDeps['inputs'] = { ...inputs!, env: (n) => (n === 'SSL_CERT_FILE' ? caFile : undefined) };
+    await expect(discover({ discovery: { file: { kubeConfigPath: url }, tlsBootstrapToken: TOKEN }, timeoutMs: 5_000 }, { out: memoryOutput(1), inputs: trusting })).rejects.toThrow(
+      new RegExp(`^couldn't validate the identity of the API Server: error trying to fetch discovery kubeconfig over HTTPS from ${url}, received status 40[34]$`),
+    );
+    // the system bundle does not know the lab's CA: the download itself fails, naming the URL
+    const system: DiscoveryDeps['inputs'] = { ...inputs!, env: () => undefined };
+    await expect(discover({ discovery: { file: { kubeConfigPath: url }, tlsBootstrapToken: TOKEN }, timeoutMs: 5_000 }, { out: memoryOutput(1), inputs: system })).rejects.toThrow(
+      `couldn't validate the identity of the API Server: Get "${url}": `,
+    );
+  });
+
   it('a file whose CA is not the server’s: the TLS check fails until the timeout', async () => {
     const file = join(dir, 'wrong-ca.conf');
     const otherCa = readFileSync(join(dir, 'pki', 'front-proxy-ca.crt'));
