@@ -321,3 +321,18 @@ describe('after discovery (join)', () => {
     expect(() => renameBootstrapCluster(broken, 'x')).toThrow('the TLS bootstrap kubeconfig is malformed: "" set as current-context, but not found in context list');
   });
 });
+
+describe('dry run through the project’s dry-run client', () => {
+  it('no cluster to read from: kubeadm’s canned cluster-info, the fixed token and hash, the fake endpoint', async () => {
+    const { RecordingKubeClient } = await import('../../../src/kube/dryrun.js');
+    const { joinDryRunReactors } = await import('../../../src/kube/dryrun-fakes.js');
+    const out = memoryOutput(1);
+    const dry = new RecordingKubeClient({ out, reactors: joinDryRunReactors(), nodeReactors: false });
+    const h = harness([], { dryRunClient: dry, out });
+    const res = await discover({ discovery: tokenDiscovery({ token: '123456.abcdef1234567890', caCertHashes: [] }, '123456.abcdef1234567890'), timeoutMs: 300_000 }, h.deps);
+    expect(dry.actions.map((a) => `${a.verb} ${a.ref.namespace}/${a.ref.name}`)).toEqual(Array(3).fill('get kube-public/cluster-info'));
+    expect(res.config.clusters.get('kubernetes')!.server).toBe('https://192.168.0.101:6443');
+    expect(caCertPin(res.config.clusters.get('kubernetes')!.certificateAuthorityData!)).toBe(UP_HASH);
+    expect(h.sleeps).toEqual([5000]);
+  });
+});
