@@ -100,16 +100,19 @@ export async function retrieveHttpsConfigInfo(url: string, timeoutMs: number, de
 }
 
 /**
- * The kubeconfig text the API client gets for a discovery file: its current cluster and user, under
- * fixed names (client-go reads a cluster named "" without any context; client-node needs one).
+ * The kubeconfig text an API client (createKubeClient) gets for a discovery kubeconfig: its current
+ * cluster and user under fixed names. client-go reads a cluster named "" without any context;
+ * client-node needs a context, and applies a cluster's TLS settings (insecure-skip-tls-verify,
+ * certificate-authority-data) only when the context has a user entry, so there always is one
+ * (empty when the kubeconfig has no credentials, which sends none, as client-go does).
  */
 export function transportKubeconfig(cfg: ClientConfig): string {
   const { cluster } = clusterFromConfig(cfg);
-  const user = currentAuthInfo(cfg);
+  const user = currentAuthInfo(cfg) ?? {};
   const t: ClientConfig = {
     preferences: {},
     clusters: new Map([['discovery', cluster]]),
-    users: new Map(user ? [['discovery', user]] : []),
+    users: new Map([['discovery', user]]),
     contexts: new Map([['discovery', { cluster: 'discovery', user: 'discovery' }]]),
     currentContext: 'discovery',
   };

@@ -7,7 +7,8 @@ import type { BootstrapTokenDiscovery, Discovery } from '../config/types.js';
 import type { KubeClient } from '../kube/base.js';
 import type { ConfigMapObject } from '../kube/types.js';
 import { poll, PollTimeoutError, systemClock } from '../kube/poll.js';
-import { clusterFromConfig, createBasic, loadClientConfig, writeClientConfig, type ClientConfig } from '../kubeconfig/clientcmd.js';
+import { clusterFromConfig, createBasic, loadClientConfig, type ClientConfig } from '../kubeconfig/clientcmd.js';
+import { transportKubeconfig } from './file.js';
 import { detachedTokenIsValid } from './jws.js';
 import { parseCertsPem, PinSet } from './pins.js';
 import { DiscoveryError, errMsg, quote } from './errors.js';
@@ -134,7 +135,7 @@ export function validateClusterCA(cfg: ClientConfig, pins: PinSet): Buffer {
 
 async function clientFor(deps: DiscoveryDeps, cfg: ClientConfig): Promise<KubeClient> {
   if (deps.dryRunClient) return deps.dryRunClient;
-  const text = writeClientConfig(cfg);
+  const text = transportKubeconfig(cfg);
   if (deps.clientFor) return deps.clientFor(text, { requestTimeoutMs: DISCOVERY_REQUEST_TIMEOUT_MS });
   const { createKubeClient } = await import('../kube/client.js');
   return createKubeClient({ kubeconfig: text, requestTimeoutMs: DISCOVERY_REQUEST_TIMEOUT_MS });

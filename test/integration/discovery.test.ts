@@ -11,7 +11,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { generatePkiWithKubeadm, labBinary, startControlPlane, type ControlPlane } from '../lab/fixture/controlplane.js';
 import { createTestNetns, type TestNetns } from '../lab/fixture/netns.js';
-import { discover, type DiscoveryDeps } from '../../src/discovery/index.js';
+import { discover, transportKubeconfig, type DiscoveryDeps } from '../../src/discovery/index.js';
+import { buildInsecureBootstrapKubeConfig, buildSecureBootstrapKubeConfig } from '../../src/discovery/token.js';
 import type { Discovery } from '../../src/config/types.js';
 import { createKubeClient, type KubeClient } from '../../src/kube/client.js';
 import { NodeHost } from '../../src/host/node-host.js';
@@ -98,9 +99,12 @@ describe('token discovery against a real API server', () => {
       `I [discovery] Cluster info signature and contents are valid and TLS certificate validates against pinned roots, will use API Server "${endpoint}"`,
     );
     expect(out.errLines.find((l) => l.includes('Using CA certificate from discovery kubeconfig'))).toContain(`\tHash: ${pin}`);
-    // the kubeconfig works: the bootstrap token authenticates through it
+    // the kubeconfig works: the server knows the caller as the bootstrap token's user (which, as in a
+    // kubeadm cluster, may not read cluster-info: only anonymous may)
     const client = await createKubeClient({ kubeconfig: writeClientConfig(res.config) });
-    expect(await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-public', name: 'cluster-info' })).toBeDefined();
+    await expect(client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-public', name: 'cluster-info' })).rejects.toThrow(
+      'User "system:bootstrap:abcdef" cannot get resource "configmaps"',
+    );
   });
 
   it('writes bootstrap-kubelet.conf byte for byte as upstream kubeadm does, with the same --v=1 CA summary', async () => {
@@ -154,7 +158,8 @@ describe('token discovery against a real API server', () => {
   it('an endpoint where nothing listens fails naming it, once the configured timeout is over', async () => {
     const dead = `${netns.address}:6443`;
     const t0 = Date.now();
-    const err = await discover({ discovery: tokenDiscovery(TOKEN, [pin], dead), timeoutMs: 3_000 }, deps()).then(
+    const out = memoryOutput(1);
+    const err = await discover({ discovery: tokenDiscovery(TOKEN, [pin], dead), timeoutMs: 3_000 }, deps(out, 1_000)).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
@@ -162,9 +167,30 @@ describe('token discovery against a real API server', () => {
     expect(err?.message).toMatch(/^couldn't validate the identity of the API Server: failed to request the cluster-info ConfigMap: /);
     expect(err?.message).toContain(dead);
     // it retried until the timeout rather than giving up at the first refusal
-    expect(elapsed).toBeGreaterThanOrEqual(2_900);
+    expect(out.errLines.filter((l) => l.startsWith('I [discovery] Retrying due to error') && l.includes(dead))).toHaveLength(3);
+    expect(elapsed).toBeGreaterThanOrEqual(1_900);
     // and no request outlived it by more than kubeadm's 10 s request timeout (no hang)
     expect(elapsed).toBeLessThan(3_000 + 10_000);
+  });
+});
+
+describe('the discovery clients’ TLS', () => {
+  const get = async (kubeconfig: string) =>
+    (await createKubeClient({ kubeconfig, requestTimeoutMs: 5_000 })).get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-public', name: 'cluster-info' });
+
+  it('the pinned client verifies the server against the pinned CA only', async () => {
+    const right = transportKubeconfig(buildSecureBootstrapKubeConfig(endpoint, Buffer.from(cp.caPem), 'kubernetes'));
+    expect(await get(right)).toBeDefined();
+    const otherCa = readFileSync(join(dir, 'pki', 'front-proxy-ca.crt'));
+    const wrong = transportKubeconfig(buildSecureBootstrapKubeConfig(endpoint, otherCa, 'kubernetes'));
+    await expect(get(wrong)).rejects.toThrow(/certificate|verify/i);
+  });
+
+  it('the first client reads without verifying and without credentials (anonymous)', async () => {
+    expect(await get(transportKubeconfig(buildInsecureBootstrapKubeConfig(endpoint)))).toBeDefined();
+    // anonymous: what the cluster-info Role does not grant is forbidden
+    const c = await createKubeClient({ kubeconfig: transportKubeconfig(buildInsecureBootstrapKubeConfig(endpoint)) });
+    await expect(c.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'kubeadm-config' })).rejects.toThrow(/Forbidden.*system:anonymous/);
   });
 });
 
@@ -186,6 +212,21 @@ describe('file discovery against a real API server', () => {
     expect(back.clusters.get('lab')!.certificateAuthority).toBeUndefined();
     expect(back.users.get('joiner')).toEqual({ token: TOKEN });
     expect(out.errLines).toContain('I [discovery] Using authentication credentials from the discovery file for validating TLS connection');
+  });
+
+  it('an HTTPS URL: verified against the trust store (SSL_CERT_FILE, else the system bundle); a non-200 answer is refused', async () => {
+    const caFile = join(dir, 'trust.pem');
+    writeFileSync(caFile, cp.caPem);
+    const url = `${cp.server}/no-such-discovery-file`;
+    const trusting: DiscoveryDeps['inputs'] = { ...inputs!, env: (n) => (n === 'SSL_CERT_FILE' ? caFile : undefined) };
+    await expect(discover({ discovery: { file: { kubeConfigPath: url }, tlsBootstrapToken: TOKEN }, timeoutMs: 5_000 }, { out: memoryOutput(1), inputs: trusting })).rejects.toThrow(
+      new RegExp(`^couldn't validate the identity of the API Server: error trying to fetch discovery kubeconfig over HTTPS from ${url}, received status 40[34]$`),
+    );
+    // the system bundle does not know the lab's CA: the download itself fails, naming the URL
+    const system: DiscoveryDeps['inputs'] = { ...inputs!, env: () => undefined };
+    await expect(discover({ discovery: { file: { kubeConfigPath: url }, tlsBootstrapToken: TOKEN }, timeoutMs: 5_000 }, { out: memoryOutput(1), inputs: system })).rejects.toThrow(
+      `couldn't validate the identity of the API Server: Get "${url}": `,
+    );
   });
 
   it('a file whose CA is not the server’s: the TLS check fails until the timeout', async () => {

@@ -93,13 +93,12 @@ describe('token discovery', () => {
     const res = await discover({ discovery: tokenDiscovery(), timeoutMs: 300_000 }, h.deps);
     // first client: TLS verification off, no credentials
     const first = loadClientConfig(h.kubeconfigs[0]!);
-    expect(first.clusters.get('kubernetes')).toEqual({ server: 'https://10.1.2.3:6443', insecureSkipTLSVerify: true });
-    expect(first.users.size).toBe(0);
-    expect(first.currentContext).toBe('token-bootstrap-client@kubernetes');
+    expect(first.clusters.get('discovery')).toEqual({ server: 'https://10.1.2.3:6443', insecureSkipTLSVerify: true });
+    expect([...first.users.values()]).toEqual([{}]);
     // second client: verified against the pinned CA, still no credentials
     const second = loadClientConfig(h.kubeconfigs[1]!);
-    expect(second.clusters.get('kubernetes')).toEqual({ server: 'https://10.1.2.3:6443', certificateAuthorityData: Buffer.from(UP_CA_PEM) });
-    expect(second.users.size).toBe(0);
+    expect(second.clusters.get('discovery')).toEqual({ server: 'https://10.1.2.3:6443', certificateAuthorityData: Buffer.from(UP_CA_PEM) });
+    expect([...second.users.values()]).toEqual([{}]);
     // the result: CreateWithToken(cluster-info's server, "kubernetes", "tls-bootstrap-token-user", CA, token)
     expect(writeClientConfig(res.config)).toBe(
       'apiVersion: v1\nclusters:\n- cluster:\n' +
@@ -320,5 +319,20 @@ describe('after discovery (join)', () => {
     expect(back.contexts.get('tls-bootstrap-token-user@kubernetes')).toEqual({ cluster: 'lab-cluster', user: 'tls-bootstrap-token-user' });
     const broken = loadClientConfig(UP_KUBECONFIG); // cluster "" and no context
     expect(() => renameBootstrapCluster(broken, 'x')).toThrow('the TLS bootstrap kubeconfig is malformed: "" set as current-context, but not found in context list');
+  });
+});
+
+describe('dry run through the project’s dry-run client', () => {
+  it('no cluster to read from: kubeadm’s canned cluster-info, the fixed token and hash, the fake endpoint', async () => {
+    const { RecordingKubeClient } = await import('../../../src/kube/dryrun.js');
+    const { joinDryRunReactors } = await import('../../../src/kube/dryrun-fakes.js');
+    const out = memoryOutput(1);
+    const dry = new RecordingKubeClient({ out, reactors: joinDryRunReactors(), nodeReactors: false });
+    const h = harness([], { dryRunClient: dry, out });
+    const res = await discover({ discovery: tokenDiscovery({ token: '123456.abcdef1234567890', caCertHashes: [] }, '123456.abcdef1234567890'), timeoutMs: 300_000 }, h.deps);
+    expect(dry.actions.map((a) => `${a.verb} ${a.ref.namespace}/${a.ref.name}`)).toEqual(Array(3).fill('get kube-public/cluster-info'));
+    expect(res.config.clusters.get('kubernetes')!.server).toBe('https://192.168.0.101:6443');
+    expect(caCertPin(res.config.clusters.get('kubernetes')!.certificateAuthorityData!)).toBe(UP_HASH);
+    expect(h.sleeps).toEqual([5000]);
   });
 });
