@@ -92,7 +92,13 @@ async function getClusterInfo(client: KubeClient, bt: BootstrapTokenDiscovery, i
       { intervalMs, timeoutMs, clock: deps.clock ?? systemClock },
     );
   } catch (e) {
-    if (e instanceof PollTimeoutError) throw new DiscoveryError(lastError ?? `timed out waiting for the cluster-info ConfigMap after ${timeoutMs}ms`);
+    if (e instanceof PollTimeoutError) {
+      // clearer than kubeadm, which stops at the first sentence: say what a missing signature means
+      const unsigned = lastError?.startsWith('could not find a JWS signature')
+        ? '. The token is unknown to this cluster or has expired (the controller-manager signs cluster-info for valid tokens only): create a new one with "tskubeadm token create" on a control-plane node'
+        : '';
+      throw new DiscoveryError((lastError ?? `timed out waiting for the cluster-info ConfigMap after ${timeoutMs}ms`) + unsigned);
+    }
     throw e;
   }
 }
