@@ -20,7 +20,8 @@ import { decryptKubeadmCertsSecret } from '../../src/kube/objects/copycerts.js';
 import { uploadKubeadmConfig, uploadKubeletConfig } from '../../src/phases/init/cluster/uploadconfig.js';
 import { uploadCerts } from '../../src/phases/init/cluster/uploadcerts.js';
 import { markControlPlane } from '../../src/phases/init/cluster/markcontrolplane.js';
-import { ensureAdminClusterRoleBinding, runBootstrapToken } from '../../src/phases/init/cluster/bootstraptoken.js';
+import { runBootstrapToken } from '../../src/phases/init/cluster/bootstraptoken.js';
+import { ensureAdminClusterRoleBinding } from '../../src/phases/init/cluster/adminbinding.js';
 import { ensureCoreDNS, ensureKubeProxy } from '../../src/phases/init/cluster/addons.js';
 import type { Host } from '../../src/host/types.js';
 

@@ -7,7 +7,7 @@ import type { InitData } from './data.js';
 import type { Host } from '../../host/types.js';
 import type { Output } from '../../output.js';
 import { kubeletComponentConfig } from './componentconfigs.js';
-import { patchManagerFor } from './staticpod.js';
+import { patchManagerFor } from '../shared/staticpod.js';
 
 export const KUBELET_FILE_MODE = 0o644;
 export const KUBELET_DIR_MODE = 0o700;

@@ -62,7 +62,7 @@ export function clusterClient(d: InitData): Promise<KubeClient> {
       const superAdmin = (await d.host.exists(SUPER_ADMIN_CONF))
         ? await createKubeClient({ kubeconfig: await d.host.readText(SUPER_ADMIN_CONF), server, apiCallTimeoutMs: timeout })
         : undefined;
-      const { ensureAdminClusterRoleBinding } = await import('./bootstraptoken.js');
+      const { ensureAdminClusterRoleBinding } = await import('./adminbinding.js');
       const { wrapApiError } = await import('./util.js');
       try {
         return await ensureAdminClusterRoleBinding(admin, superAdmin, { timeoutMs: timeout });

@@ -1,5 +1,5 @@
-// Shared by the control-plane and etcd phases: host facts for the renderers, the patches directory
-// (read once per run), and the one writer of static Pod manifests.
+// Static Pods on this node, for init's control-plane and etcd phases and a control-plane join: host
+// facts for the renderers, the --patches directory (read once per run), and the one writer of manifests.
 
 import * as path from 'node:path';
 import { TskError } from '../../errors.js';
