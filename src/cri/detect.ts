@@ -1,11 +1,11 @@
 // kubeadm's DetectCRISocket: which known container runtime socket this host serves. For every command
 // whose configuration leaves nodeRegistration.criSocket empty (reset now; init and join alike).
 
+import { DEFAULT_CRI_SOCKET } from '../config/constants.js';
 import { TskError } from '../errors.js';
 import type { Host } from '../host/types.js';
 
-const KNOWN_CRI_SOCKETS = ['unix:///var/run/containerd/containerd.sock', 'unix:///var/run/crio/crio.sock', 'unix:///var/run/cri-dockerd.sock'];
-export const DEFAULT_CRI_SOCKET = KNOWN_CRI_SOCKETS[0]!;
+const KNOWN_CRI_SOCKETS = [DEFAULT_CRI_SOCKET, 'unix:///var/run/crio/crio.sock', 'unix:///var/run/cri-dockerd.sock'];
 
 /**
  * The CRI socket kubeadm would detect on this host: the one known socket that accepts a connection,

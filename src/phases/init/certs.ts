@@ -11,6 +11,7 @@ import type { InitData } from './data.js';
 import { CERT_SPECS, SA_SPEC, certFile, keyFile, type CertSpec } from '../../pki/specs.js';
 import type { PkiResult } from '../../pki/certs.js';
 import { keyPoolFor, prefetchKeys } from './keypool.js';
+import { perRun } from '../shared/per-run.js';
 
 const BASE_FLAGS: readonly FlagName[] = ['cert-dir', 'config', 'kubernetes-version', 'dry-run'];
 const SAN_FLAGS: readonly FlagName[] = [
@@ -21,22 +22,13 @@ const SAN_FLAGS: readonly FlagName[] = [
   'service-cidr',
 ];
 
-const plans = new WeakMap<InitData, Promise<PkiResult>>();
-
 /** The plan of this run, computed by the first certs subphase that runs for every selected one. */
-function planFor(d: InitData, ctx: PhaseContext): Promise<PkiResult> {
-  let p = plans.get(d);
-  if (!p) {
-    p = (async () => {
-      const { planPki } = await import('../shared/pki.js');
-      const only = [...CERT_SPECS.map((s) => s.name).filter((n) => ctx.selected.has(`certs/${n}`)), ...(ctx.selected.has('certs/sa') ? (['sa'] as const) : [])];
-      const { host, out, cfg, certificatesDir, startTime: now, externalCA } = d;
-      return planPki({ host, out, cfg, certificatesDir, now, externalCA, keyPool: await keyPoolFor(d), only });
-    })();
-    plans.set(d, p);
-  }
-  return p;
-}
+const planFor = perRun(async (d: InitData, ctx: PhaseContext): Promise<PkiResult> => {
+  const { planPki } = await import('../shared/pki.js');
+  const only = [...CERT_SPECS.map((s) => s.name).filter((n) => ctx.selected.has(`certs/${n}`)), ...(ctx.selected.has('certs/sa') ? (['sa'] as const) : [])];
+  const { host, out, cfg, certificatesDir, startTime: now, externalCA } = d;
+  return planPki({ host, out, cfg, certificatesDir, now, externalCA, keyPool: await keyPoolFor(d), only });
+});
 
 async function runCert(spec: CertSpec, d: InitData, ctx: PhaseContext): Promise<void> {
   const plan = await planFor(d, ctx);

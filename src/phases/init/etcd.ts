@@ -3,7 +3,8 @@
 
 import type { Phase } from '../workflow.js';
 import type { FlagName } from '../../cli/flags.js';
-import { MANIFESTS_DIR, type InitData } from './data.js';
+import type { InitData } from './data.js';
+import { MANIFESTS_DIR } from '../../config/constants.js';
 import { MANIFEST_DIR_MODE, patchPod, writeStaticPod } from '../shared/staticpod.js';
 
 const FLAGS: readonly FlagName[] = ['cert-dir', 'config', 'image-repository', 'patches', 'dry-run'];

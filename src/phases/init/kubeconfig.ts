@@ -9,6 +9,7 @@ import type { InitData } from './data.js';
 import { CLIENT_CERT_SPECS, type ClientCertSpec } from '../../pki/specs.js';
 import { KUBECONFIG_PHASE_SHORT } from '../../kubeconfig/kubeconfig.js';
 import { keyPoolFor, prefetchKeys } from './keypool.js';
+import { perRun } from '../shared/per-run.js';
 
 const FLAGS: readonly FlagName[] = [
   'apiserver-advertise-address',
@@ -22,24 +23,13 @@ const FLAGS: readonly FlagName[] = [
 ];
 const WITH_NODE_NAME: readonly FlagName[] = [...FLAGS, 'node-name'];
 
-type Plan = Awaited<ReturnType<typeof import('../shared/kubeconfig.js').planKubeconfigFiles>>;
-const plans = new WeakMap<InitData, Promise<Plan>>();
-
 /** The plan of this run, computed by the first kubeconfig subphase that runs for every selected one. */
-function planFor(d: InitData, ctx: PhaseContext): Promise<Plan> {
-  let p = plans.get(d);
-  if (!p) {
-    p = (async () => {
-      const { planKubeconfigFiles } = await import('../shared/kubeconfig.js');
-      const files = CLIENT_CERT_SPECS.filter((s) => ctx.selected.has(`kubeconfig/${s.phase}`)).map((s) => s.file);
-      if (!files.length) return { files: new Map(), warnings: [] };
-      const takeKey = async () => (await keyPoolFor(d)).take();
-      return planKubeconfigFiles({ host: d.host, cfg: d.cfg, caDir: d.certificateWriteDir, dir: d.kubeconfigWriteDir, files, now: d.startTime, takeKey });
-    })();
-    plans.set(d, p);
-  }
-  return p;
-}
+const planFor = perRun(async (d: InitData, ctx: PhaseContext) => {
+  const { planKubeconfigFiles } = await import('../shared/kubeconfig.js');
+  const files = CLIENT_CERT_SPECS.filter((s) => ctx.selected.has(`kubeconfig/${s.phase}`)).map((s) => s.file);
+  const takeKey = async () => (await keyPoolFor(d)).take();
+  return planKubeconfigFiles({ host: d.host, cfg: d.cfg, caDir: d.certificateWriteDir, dir: d.kubeconfigWriteDir, files, now: d.startTime, takeKey });
+});
 
 function filePhase(s: ClientCertSpec): Phase<InitData> {
   return {

@@ -8,7 +8,8 @@ import { errorMessage, TskError } from '../../errors.js';
 import type { Host } from '../../host/types.js';
 import type { Phase } from '../workflow.js';
 import { unmountKubeletDirectory } from './unmount.js';
-import { DEFAULT_CERTIFICATES_DIR, KUBECONFIG_FILES, KUBELET_DIR, KUBERNETES_DIR, MANIFESTS_DIR, TMP_DIR, type ResetData } from './data.js';
+import { DEFAULT_CERTIFICATES_DIR, KUBELET_DIR, KUBERNETES_DIR, MANIFESTS_DIR, TMP_DIR } from '../../config/constants.js';
+import { KUBECONFIG_FILES, type ResetData } from './data.js';
 
 /** Go's %v of a []string: "[a b c]" */
 export const goList = (items: string[]) => `[${items.join(' ')}]`;

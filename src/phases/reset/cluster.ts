@@ -10,8 +10,9 @@ import type { Host } from '../../host/types.js';
 import type { Output } from '../../output.js';
 import type { KubeClient } from '../../kube/base.js';
 import type { ConfigMapObject, KubeObject } from '../../kube/types.js';
-import { DEFAULT_CRI_SOCKET, detectCRISocket } from '../../cri/detect.js';
-import { KUBELET_DIR, MANIFESTS_DIR, type APIEndpoint, type ClusterState } from './data.js';
+import { detectCRISocket } from '../../cri/detect.js';
+import { DEFAULT_CRI_SOCKET, KUBELET_DIR, MANIFESTS_DIR } from '../../config/constants.js';
+import type { APIEndpoint, ClusterState } from './data.js';
 
 const ETCD_CLIENT_URLS_ANNOTATION = 'kubeadm.kubernetes.io/etcd.advertise-client-urls';
 const API_RETRY_INTERVAL_MS = 500;

@@ -4,15 +4,14 @@
 
 import * as path from 'node:path';
 import type { InitData } from '../data.js';
-import { KUBERNETES_DIR } from '../data.js';
+import { KUBERNETES_DIR } from '../../../config/constants.js';
 import type { KubeClient } from '../../../kube/base.js';
 import { parseDuration } from '../../../config/duration.js';
 import { API_CALL_TIMEOUT_MS } from '../../../kube/poll.js';
+import { perRun } from '../../shared/per-run.js';
 
 const ADMIN_CONF = path.posix.join(KUBERNETES_DIR, 'admin.conf');
 const SUPER_ADMIN_CONF = path.posix.join(KUBERNETES_DIR, 'super-admin.conf');
-
-const clients = new WeakMap<InitData, Promise<KubeClient>>();
 
 function apiCallTimeoutMs(d: InitData): number {
   try {
@@ -43,38 +42,33 @@ export async function readAdminKubeconfig(d: InitData): Promise<string> {
  * (created through super-admin.conf when needed), both pointed at the local API endpoint; with
  * --kubeconfig, a client for that file.
  */
-export function clusterClient(d: InitData): Promise<KubeClient> {
-  let p = clients.get(d);
-  if (!p) {
-    p = (async (): Promise<KubeClient> => {
-      const timeout = apiCallTimeoutMs(d);
-      if (d.dryRun) {
-        const { RecordingKubeClient } = await import('../../../kube/dryrun.js');
-        return new RecordingKubeClient({ out: d.out, apiCallTimeoutMs: timeout });
-      }
-      const { createKubeClient } = await import('../../../kube/client.js');
-      if (d.kubeconfigPath !== ADMIN_CONF) {
-        return createKubeClient({ kubeconfig: await d.inputs.readText(path.resolve(d.kubeconfigPath)), apiCallTimeoutMs: timeout });
-      }
-      const { controlPlaneURL } = await import('../../../addons/kubeproxy.js');
-      const server = controlPlaneURL('', d.cfg.init.localAPIEndpoint);
-      const admin = await createKubeClient({ kubeconfig: await d.host.readText(ADMIN_CONF), server, apiCallTimeoutMs: timeout });
-      const superAdmin = (await d.host.exists(SUPER_ADMIN_CONF))
-        ? await createKubeClient({ kubeconfig: await d.host.readText(SUPER_ADMIN_CONF), server, apiCallTimeoutMs: timeout })
-        : undefined;
-      const { ensureAdminClusterRoleBinding } = await import('./adminbinding.js');
-      const { wrapApiError } = await import('./util.js');
-      try {
-        return await ensureAdminClusterRoleBinding(admin, superAdmin, { timeoutMs: timeout });
-      } catch (e) {
-        throw wrapApiError('could not bootstrap the admin user in file admin.conf', e);
-      }
-    })();
-    clients.set(d, p);
-    p.catch(() => clients.delete(d));
-  }
-  return p;
-}
+export const clusterClient = perRun(
+  async (d: InitData): Promise<KubeClient> => {
+    const timeout = apiCallTimeoutMs(d);
+    if (d.dryRun) {
+      const { RecordingKubeClient } = await import('../../../kube/dryrun.js');
+      return new RecordingKubeClient({ out: d.out, apiCallTimeoutMs: timeout });
+    }
+    const { createKubeClient } = await import('../../../kube/client.js');
+    if (d.kubeconfigPath !== ADMIN_CONF) {
+      return createKubeClient({ kubeconfig: await d.inputs.readText(path.resolve(d.kubeconfigPath)), apiCallTimeoutMs: timeout });
+    }
+    const { controlPlaneURL } = await import('../../../addons/kubeproxy.js');
+    const server = controlPlaneURL('', d.cfg.init.localAPIEndpoint);
+    const admin = await createKubeClient({ kubeconfig: await d.host.readText(ADMIN_CONF), server, apiCallTimeoutMs: timeout });
+    const superAdmin = (await d.host.exists(SUPER_ADMIN_CONF))
+      ? await createKubeClient({ kubeconfig: await d.host.readText(SUPER_ADMIN_CONF), server, apiCallTimeoutMs: timeout })
+      : undefined;
+    const { ensureAdminClusterRoleBinding } = await import('./adminbinding.js');
+    const { wrapApiError } = await import('./util.js');
+    try {
+      return await ensureAdminClusterRoleBinding(admin, superAdmin, { timeoutMs: timeout });
+    } catch (e) {
+      throw wrapApiError('could not bootstrap the admin user in file admin.conf', e);
+    }
+  },
+  { forgetFailure: true },
+);
 
 /** The certificate key of this run: the flag or config value, else the one upload-certs generated. */
 export const runCertificateKeys = new WeakMap<InitData, string>();
