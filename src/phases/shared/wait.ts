@@ -1,10 +1,8 @@
-// Waiting for this node's kubelet and static Pods to become healthy: the kubelet's health endpoint,
-// then every control-plane component (apiserver /livez with the admin credentials, controller-manager
-// /healthz and scheduler /livez without TLS verification), all in parallel. For every command that
-// starts a control plane or a kubelet (init's wait-control-plane; join's waits): explicit inputs only.
-// Polls start at 50 ms and back off only to 100 ms (kubeadm polls every 500 ms), so a component is
-// seen healthy within about 100 ms of being so; a poll is one local HTTP(S) GET, cheap for both sides.
-// On failure the error says which component failed and what the node knows about it (diagnostics.ts).
+// Waiting for this node's kubelet and static Pods to become healthy: the kubelet's health endpoint, then
+// every control-plane component (apiserver /livez with the admin credentials, controller-manager /healthz
+// and scheduler /livez without TLS verification) in parallel; explicit inputs, for init and join alike.
+// Polls start at 50 ms and back off only to 100 ms (kubeadm: every 500 ms), so a component is seen healthy
+// within ~100 ms; a poll is one local HTTP(S) GET. A failure says what the node knows (diagnostics.ts).
 
 import * as path from 'node:path';
 import { TskError } from '../../errors.js';
