@@ -1,9 +1,9 @@
-// init phase "addon": CoreDNS and kube-proxy, installed through the API (the work: cluster/addons.ts)
-// or, with --print-manifest, printed.
+// init phase "addon": CoreDNS and kube-proxy, installed through the API (the work:
+// src/phases/shared/cluster/addons.ts) or, with --print-manifest, printed.
 
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
-import { clusterClient } from './cluster/admin.js';
+import { clusterClient } from './admin.js';
 
 /** The config's patches directory for the printed add-on workloads (its "[patches]" lines go to stdout first). */
 async function printPatches(d: InitData): Promise<import('../../addons/printmanifest.js').PrintPatches | undefined> {
@@ -13,7 +13,7 @@ async function printPatches(d: InitData): Promise<import('../../addons/printmani
 }
 
 /** Patches from the config's patches directory applied to the add-on workloads before they are created. */
-async function installPatcher(d: InitData): Promise<import('./cluster/addons.js').AddonPatcher | undefined> {
+async function installPatcher(d: InitData): Promise<import('../shared/cluster/addons.js').AddonPatcher | undefined> {
   const { patchManagerFor } = await import('../shared/staticpod.js');
   const manager = await patchManagerFor(d);
   if (!manager) return undefined;
@@ -49,7 +49,7 @@ export const addonPhase: Phase<InitData> = {
           d.out.stdout.write(printCoreDNSManifests(d.cfg.cluster, await printPatches(d)));
           return;
         }
-        const { ensureCoreDNS } = await import('./cluster/addons.js');
+        const { ensureCoreDNS } = await import('../shared/cluster/addons.js');
         await ensureCoreDNS(await clusterClient(d), d.out, d.cfg.cluster, await installPatcher(d));
       },
     },
@@ -76,7 +76,7 @@ export const addonPhase: Phase<InitData> = {
           d.out.stdout.write(text);
           return;
         }
-        const { ensureKubeProxy } = await import('./cluster/addons.js');
+        const { ensureKubeProxy } = await import('../shared/cluster/addons.js');
         const env: Record<string, string | undefined> = { ...(d.host.environ?.() ?? {}) };
         await ensureKubeProxy(client, d.out, { ...input, env }, await installPatcher(d));
       },

@@ -1,9 +1,9 @@
 // init phase "bootstrap-token": the bootstrap tokens, their RBAC and cluster-info (the work:
-// cluster/bootstraptoken.ts).
+// src/phases/shared/cluster/bootstraptoken.ts).
 
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
-import { clusterClient, readAdminKubeconfig } from './cluster/admin.js';
+import { clusterClient, readAdminKubeconfig } from './admin.js';
 
 export const bootstrapTokenPhase: Phase<InitData> = {
   name: 'bootstrap-token',
@@ -11,7 +11,7 @@ export const bootstrapTokenPhase: Phase<InitData> = {
   short: 'Generates bootstrap tokens used to join a node to a cluster',
   inheritFlags: ['config', 'kubeconfig', 'skip-token-print', 'dry-run'],
   run: async (d) => {
-    const { runBootstrapToken } = await import('./cluster/bootstraptoken.js');
+    const { runBootstrapToken } = await import('../shared/cluster/bootstraptoken.js');
     const client = await clusterClient(d);
     await runBootstrapToken(client, d.out, {
       tokens: d.cfg.init.bootstrapTokens,

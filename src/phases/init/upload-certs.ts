@@ -1,9 +1,9 @@
 // init phase "upload-certs": the shared control-plane certificates, encrypted with the run's
-// certificate key, in the kubeadm-certs Secret (the work: cluster/uploadcerts.ts).
+// certificate key, in the kubeadm-certs Secret (the work: src/phases/shared/cluster/uploadcerts.ts).
 
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
-import { clusterClient, runCertificateKeys } from './cluster/admin.js';
+import { clusterClient, runCertificateKeys } from './admin.js';
 
 export const uploadCertsPhase: Phase<InitData> = {
   name: 'upload-certs',
@@ -18,7 +18,7 @@ export const uploadCertsPhase: Phase<InitData> = {
     const client = await clusterClient(d);
     const { createCertificateKey } = await import('../../kube/objects/copycerts.js');
     const { generateBootstrapToken } = await import('../../util/token.js');
-    const { uploadCerts } = await import('./cluster/uploadcerts.js');
+    const { uploadCerts } = await import('../shared/cluster/uploadcerts.js');
     let key = runCertificateKeys.get(d) ?? d.cfg.init.certificateKey;
     if (!key) {
       key = createCertificateKey();

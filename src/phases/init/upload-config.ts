@@ -1,9 +1,9 @@
 // init phase "upload-config": the ClusterConfiguration and the kubelet's component config in
-// ConfigMaps (the work: cluster/uploadconfig.ts).
+// ConfigMaps (the work: src/phases/shared/cluster/uploadconfig.ts).
 
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
-import { clusterClient } from './cluster/admin.js';
+import { clusterClient } from './admin.js';
 
 const UPLOAD_CONFIG_FLAGS = ['config', 'cri-socket', 'kubeconfig', 'dry-run'] as const;
 
@@ -19,7 +19,7 @@ export const uploadConfigPhase: Phase<InitData> = {
       inheritFlags: UPLOAD_CONFIG_FLAGS,
       run: async (d) => {
         const { marshalClusterConfiguration } = await import('../../config/marshal.js');
-        const { uploadKubeadmConfig } = await import('./cluster/uploadconfig.js');
+        const { uploadKubeadmConfig } = await import('../shared/cluster/uploadconfig.js');
         d.out.v(1, '[upload-config] Uploading the kubeadm ClusterConfiguration to a ConfigMap');
         await uploadKubeadmConfig(await clusterClient(d), d.out, marshalClusterConfiguration(d.cfg.cluster));
       },
@@ -31,7 +31,7 @@ export const uploadConfigPhase: Phase<InitData> = {
       run: async (d) => {
         const { kubeletComponentConfig } = await import('./componentconfigs.js');
         const { kubeletConfigurationYaml } = await import('../../manifests/kubelet.js');
-        const { uploadKubeletConfig } = await import('./cluster/uploadconfig.js');
+        const { uploadKubeletConfig } = await import('../shared/cluster/uploadconfig.js');
         d.out.v(1, '[upload-config] Uploading the kubelet component config to a ConfigMap');
         const { config } = await kubeletComponentConfig(d.cfg, d.out);
         await uploadKubeletConfig(await clusterClient(d), d.out, kubeletConfigurationYaml(config), { userSupplied: d.cfg.kubelet !== undefined });

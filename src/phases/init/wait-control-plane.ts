@@ -10,7 +10,7 @@ import { kubeletComponentConfig } from './componentconfigs.js';
 /** The CA and client credentials of the run's admin kubeconfig, for the apiserver's /livez. */
 async function adminCredentials(d: InitData): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer }> {
   const { parseKubeconfig } = await import('../../kubeconfig/kubeconfig.js');
-  const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./cluster/admin.js');
+  const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./admin.js');
   const kc = parseKubeconfig(await readAdminKubeconfig(d), adminKubeconfigLocation(d).file);
   const ctx = kc.contexts.find((c) => c.name === kc.currentContext);
   const cluster = kc.clusters.find((c) => c.name === ctx?.cluster);

@@ -12,7 +12,7 @@ import { bootstrapTokenPhase } from '../../../src/phases/init/bootstrap-token.js
 import { markControlPlanePhase } from '../../../src/phases/init/mark-control-plane.js';
 import { uploadCertsPhase } from '../../../src/phases/init/upload-certs.js';
 import { uploadConfigPhase } from '../../../src/phases/init/upload-config.js';
-import { runCertificateKeys } from '../../../src/phases/init/cluster/admin.js';
+import { runCertificateKeys } from '../../../src/phases/init/admin.js';
 import { adminKubeconfig, fixture, fixtureCluster } from './dryrun-fixture.js';
 
 const DRY = '/etc/kubernetes/tmp/kubeadm-init-dryrun1';

@@ -3,12 +3,12 @@
 // phases and show-join-command.
 
 import * as path from 'node:path';
-import type { InitData } from '../data.js';
-import { KUBERNETES_DIR } from '../../../config/constants.js';
-import type { KubeClient } from '../../../kube/base.js';
-import { parseDuration } from '../../../config/duration.js';
-import { API_CALL_TIMEOUT_MS } from '../../../kube/poll.js';
-import { perRun } from '../../shared/per-run.js';
+import type { InitData } from './data.js';
+import { KUBERNETES_DIR } from '../../config/constants.js';
+import type { KubeClient } from '../../kube/base.js';
+import { parseDuration } from '../../config/duration.js';
+import { API_CALL_TIMEOUT_MS } from '../../kube/poll.js';
+import { perRun } from '../shared/per-run.js';
 
 const ADMIN_CONF = path.posix.join(KUBERNETES_DIR, 'admin.conf');
 const SUPER_ADMIN_CONF = path.posix.join(KUBERNETES_DIR, 'super-admin.conf');
@@ -46,21 +46,21 @@ export const clusterClient = perRun(
   async (d: InitData): Promise<KubeClient> => {
     const timeout = apiCallTimeoutMs(d);
     if (d.dryRun) {
-      const { RecordingKubeClient } = await import('../../../kube/dryrun.js');
+      const { RecordingKubeClient } = await import('../../kube/dryrun.js');
       return new RecordingKubeClient({ out: d.out, apiCallTimeoutMs: timeout });
     }
-    const { createKubeClient } = await import('../../../kube/client.js');
+    const { createKubeClient } = await import('../../kube/client.js');
     if (d.kubeconfigPath !== ADMIN_CONF) {
       return createKubeClient({ kubeconfig: await d.inputs.readText(path.resolve(d.kubeconfigPath)), apiCallTimeoutMs: timeout });
     }
-    const { controlPlaneURL } = await import('../../../addons/kubeproxy.js');
+    const { controlPlaneURL } = await import('../../addons/kubeproxy.js');
     const server = controlPlaneURL('', d.cfg.init.localAPIEndpoint);
     const admin = await createKubeClient({ kubeconfig: await d.host.readText(ADMIN_CONF), server, apiCallTimeoutMs: timeout });
     const superAdmin = (await d.host.exists(SUPER_ADMIN_CONF))
       ? await createKubeClient({ kubeconfig: await d.host.readText(SUPER_ADMIN_CONF), server, apiCallTimeoutMs: timeout })
       : undefined;
-    const { ensureAdminClusterRoleBinding } = await import('./adminbinding.js');
-    const { wrapApiError } = await import('./util.js');
+    const { ensureAdminClusterRoleBinding } = await import('../shared/cluster/adminbinding.js');
+    const { wrapApiError } = await import('../shared/cluster/util.js');
     try {
       return await ensureAdminClusterRoleBinding(admin, superAdmin, { timeoutMs: timeout });
     } catch (e) {
