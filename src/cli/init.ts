@@ -12,7 +12,8 @@ import { hostDefaults, makeDryRunDir, readConfigFile } from './input.js';
 import { INIT_DESCRIPTION } from './descriptions.js';
 import { initPhases } from '../phases/init/index.js';
 import { flatten } from '../phases/workflow.js';
-import { KUBERNETES_DIR, MANIFESTS_DIR, KUBELET_DIR, type InitData } from '../phases/init/data.js';
+import type { InitData } from '../phases/init/data.js';
+import { KUBERNETES_DIR, MANIFESTS_DIR, KUBELET_DIR } from '../config/constants.js';
 import type { Output } from '../output.js';
 import { generateBootstrapToken } from '../util/token.js';
 

@@ -60,7 +60,7 @@ export async function buildJoinData(o: BuildJoinDataOptions): Promise<JoinData> 
   }
   const text = await readConfigFile(inputs, configPath);
   const { loadJoinConfig } = await import('../config/index.js');
-  const { detectCRISocket } = await import('../phases/reset/cluster.js');
+  const { detectCRISocket } = await import('../cri/detect.js');
   const cfg = await loadJoinConfig({
     ...(text !== undefined ? { text, fileName: configPath! } : {}),
     flags: v,

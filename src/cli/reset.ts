@@ -49,7 +49,8 @@ export async function buildResetData(o: BuildResetDataOptions): Promise<ResetDat
   const configPath = v.config as string | undefined;
   const text = await readConfigFile(inputs, configPath);
   const { loadResetConfig, parseDuration } = await import('../config/index.js');
-  const { detectCRISocket, fetchClusterState } = await import('../phases/reset/cluster.js');
+  const { fetchClusterState } = await import('../phases/reset/cluster.js');
+  const { detectCRISocket } = await import('../cri/detect.js');
   const { reset, warnings } = await loadResetConfig({
     ...(text !== undefined ? { text, fileName: configPath! } : {}),
     flags: v,

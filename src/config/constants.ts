@@ -6,6 +6,11 @@ export const DEFAULT_SERVICES_SUBNET = '10.96.0.0/12';
 /** the static default of ClusterConfiguration.kubernetesVersion; resolved by dynamic defaulting */
 export const DEFAULT_KUBERNETES_VERSION_LABEL = 'stable-1';
 export const DEFAULT_CERTIFICATES_DIR = '/etc/kubernetes/pki';
+/** Where kubeadm keeps things on a host (target-host paths; kubeadm's app/constants). */
+export const KUBERNETES_DIR = '/etc/kubernetes';
+export const MANIFESTS_DIR = '/etc/kubernetes/manifests';
+export const KUBELET_DIR = '/var/lib/kubelet';
+export const TMP_DIR = '/etc/kubernetes/tmp';
 export const DEFAULT_CLUSTER_NAME = 'kubernetes';
 export const DEFAULT_IMAGE_REPOSITORY_FALLBACK = DEFAULT_IMAGE_REPOSITORY;
 export const DEFAULT_ETCD_DATA_DIR = '/var/lib/etcd';

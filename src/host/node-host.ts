@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { TskError } from '../errors.js';
+import { confinedPath, shellQuote, targetPath } from './paths.js';
 import type {
   ExecOptions,
   ExecResult,
@@ -17,17 +18,6 @@ import type {
   HttpResponse,
   NetInterfaceAddress,
 } from './types.js';
-
-export class RootfsEscapeError extends TskError {
-  constructor(p: string, rootfs: string, why: string) {
-    super(`path ${JSON.stringify(p)} escapes the root filesystem ${JSON.stringify(rootfs)}: ${why}`);
-  }
-}
-
-/** Quote a command line so that it can be pasted into a POSIX shell. */
-export function shellQuote(args: string[]): string {
-  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
 
 export interface NodeHostOptions {
   rootfs?: string;
@@ -60,46 +50,7 @@ export class NodeHost implements Host {
 
   /** Map a target path to the real path, refusing escapes from the rootfs. */
   resolve(p: string): string {
-    if (!path.isAbsolute(p)) throw new TskError(`internal: host path ${JSON.stringify(p)} is not absolute`);
-    if (!this.realRoot) return path.normalize(p);
-    // Refuse ".." that would climb above the root before anything touches the disk.
-    const parts = p.split('/').filter((s) => s && s !== '.');
-    let depth = 0;
-    for (const s of parts) {
-      depth += s === '..' ? -1 : 1;
-      if (depth < 0) throw new RootfsEscapeError(p, this.rootfs!, '".." climbs above the root');
-    }
-    const joined = path.join(this.realRoot, path.normalize('/' + parts.join('/')));
-    // Resolve the deepest existing ancestor; a symlink anywhere on the way must stay inside.
-    let probe = joined;
-    const tail: string[] = [];
-    for (;;) {
-      try {
-        const real = fs.realpathSync.native(probe);
-        if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
-          throw new RootfsEscapeError(p, this.rootfs!, `a symbolic link leads to ${JSON.stringify(real)}`);
-        }
-        return tail.length ? path.join(real, ...tail.reverse()) : real;
-      } catch (e) {
-        if (e instanceof RootfsEscapeError) throw e;
-        const err = e as NodeJS.ErrnoException;
-        if (err.code !== 'ENOENT' && err.code !== 'ENOTDIR') throw e;
-        // a dangling symlink pointing outside must be refused too
-        try {
-          const target = fs.readlinkSync(probe);
-          const abs = path.resolve(path.dirname(probe), target);
-          if (abs !== this.realRoot && !abs.startsWith(this.realRoot + path.sep)) {
-            throw new RootfsEscapeError(p, this.rootfs!, `a symbolic link leads to ${JSON.stringify(abs)}`);
-          }
-        } catch (le) {
-          if (le instanceof RootfsEscapeError) throw le;
-        }
-        tail.push(path.basename(probe));
-        const parent = path.dirname(probe);
-        if (parent === probe) throw e;
-        probe = parent;
-      }
-    }
+    return confinedPath(p, this.rootfs, this.realRoot);
   }
 
   async realPath(p: string): Promise<string> {
@@ -109,9 +60,7 @@ export class NodeHost implements Host {
     } catch (e) {
       throw fileError('resolve', p, e);
     }
-    if (!this.realRoot) return real;
-    const rel = path.relative(this.realRoot, real);
-    return '/' + rel.split(path.sep).filter(Boolean).join('/');
+    return this.realRoot ? targetPath(real, this.realRoot) : real;
   }
 
   async readFile(p: string): Promise<Buffer> {

@@ -37,7 +37,7 @@ export async function imagesConfig(i: ImagesConfigInput): Promise<InitConfig> {
   const withFile = i.configText !== undefined;
   let detect: (() => Promise<string>) | undefined;
   if (i.detectCRI) {
-    const { detectCRISocket } = await import('../phases/reset/cluster.js');
+    const { detectCRISocket } = await import('../cri/detect.js');
     detect = () => detectCRISocket(i.host);
   }
   const cfg = await loadInitConfig({

@@ -9,6 +9,10 @@
 //     strings with a line break use the literal block style (`|`, `|-`, `|+`);
 //   - long scalars folded at spaces once the line passes column 80.
 // Input is JSON-shaped data: plain objects, arrays, strings, finite numbers, booleans and null.
+// Why home-made: the files kubeadm writes (static Pod manifests, kubelet config, printed objects) must
+// be byte-identical to go-yaml v2's output, and no JavaScript YAML library writes that: js-yaml (our
+// YAML dependency, used for reading) differs in key order, quoting, indentation of sequences and line
+// folding, and its options cannot express go-yaml's rules.
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

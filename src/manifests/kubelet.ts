@@ -9,6 +9,7 @@ import path from 'node:path';
 
 import type { Arg, ClusterConfiguration, ComponentConfig, NodeRegistrationOptions, Taint } from '../config/types.js';
 import { KUBELET_CONFIG_API } from '../config/types.js';
+import { KUBELET_DIR } from '../config/constants.js';
 import { ValidationError } from '../errors.js';
 import { argumentsToCommand, getArgValue, type MergeableArg } from './args.js';
 import { formatGoDuration, goQuote, parseGoDuration } from './gofmt.js';
@@ -17,7 +18,6 @@ import { formatIP } from '../util/net.js';
 import { toGoYaml } from './goyaml.js';
 import { applyPatchesToTarget, createPatchSet, type PatchManager } from './patches.js';
 
-export const KUBELET_DIR = '/var/lib/kubelet';
 export const KUBELET_CONFIG_FILE = 'config.yaml';
 export const KUBELET_ENV_FILE = 'kubeadm-flags.env';
 export const KUBELET_INSTANCE_CONFIG_FILE = 'instance-config.yaml';

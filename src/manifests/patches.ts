@@ -6,6 +6,13 @@
 // File names: <target>[suffix][+<patchtype>].<json|yaml>, e.g. `kube-apiserver0+merge.yaml`.
 // Files are taken in directory-walk order (sorted names, sub-directories walked in place), and
 // within a file in document order.
+// Why home-made: the strategic merge patch is apimachinery's Go algorithm (merge keys from the API
+// types, $patch/$setElementOrder/$retainKeys directives) and has no JavaScript implementation; the
+// Kubernetes client only sends patches to a server, while kubeadm applies them locally. JSON patch
+// (RFC 6902) and JSON merge patch (RFC 7386) do have maintained libraries (fast-json-patch, rfc6902,
+// json-merge-patch), but kubeadm's are evanphx/json-patch's, whose failure texts (printed to the user)
+// and edge cases (a `test` of a missing key succeeds against null) we follow, and the ~150 lines here do not
+// justify a dependency beyond the fixed set.
 import { TskError } from '../errors.js';
 import { parseGoYaml, splitYamlDocuments } from './yamlload.js';
 

@@ -11,6 +11,7 @@ import type {
   HostPathMount,
   InitConfig,
 } from '../config/types.js';
+import { KUBERNETES_DIR, MANIFESTS_DIR } from '../config/constants.js';
 import { ValidationError } from '../errors.js';
 import { isIPv6String, joinHostPort } from '../util/net.js';
 import { DEFAULT_IMAGE_REPOSITORY, ETCD_VERSION } from '../versions.js';
@@ -18,8 +19,6 @@ import { argumentsToCommand, getArgValue, setArgValues, type MergeableArg } from
 import { toGoYaml } from './goyaml.js';
 import type { Container, Pod, PodEnvVar, Probe, Volume, VolumeMount } from './pod.js';
 
-export const KUBERNETES_DIR = '/etc/kubernetes';
-export const MANIFESTS_DIR = '/etc/kubernetes/manifests';
 
 export const KUBE_APISERVER = 'kube-apiserver';
 export const KUBE_CONTROLLER_MANAGER = 'kube-controller-manager';

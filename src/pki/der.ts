@@ -1,5 +1,8 @@
 // A few DER building blocks, enough to encode certificate extension values byte-for-byte the
 // way Go's crypto/x509 does.
+// Why home-made: node:crypto signs and parses certificates but cannot build one, and the dependencies
+// are fixed (no ASN.1 library such as asn1js/pkijs or node-forge); what is needed is small (TLV,
+// INTEGER, OID, times, strings and the reader for them), and the bytes must match Go's encoder exactly.
 
 export function tlv(tag: number, content: Uint8Array): Uint8Array {
   const len = content.length;

@@ -1,6 +1,10 @@
 // X.509 v3 certificates without an ASN.1 library: a TBSCertificate encoder that lays out the
 // fields the way Go's crypto/x509 CreateCertificate does, signing with node:crypto, and a reader
 // for the parts of a certificate that node:crypto's X509Certificate does not expose.
+// Why home-made: node:crypto has no certificate builder (X509Certificate only reads), the dependencies
+// are fixed (no node-forge or pkijs), and kubeadm's certificates must come out field for field as Go's
+// CreateCertificate lays them out (extension order, name encoding, serials, key identifiers), which a
+// general-purpose builder would not promise. Only the encoding is ours: keys and signatures are node:crypto's.
 
 import { sign as cryptoSign, type KeyObject } from 'node:crypto';
 import {

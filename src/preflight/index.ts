@@ -2,6 +2,7 @@
 // phase-level sequences (root check alone first, then the node checks, then image pulls).
 import type { ClusterConfiguration, InitConfig, JoinConfig } from '../config/types.js';
 import { createCriClient } from '../cri/client.js';
+import { KUBERNETES_DIR, MANIFESTS_DIR } from '../config/constants.js';
 import { TskError } from '../errors.js';
 import type { Host } from '../host/types.js';
 import {
@@ -39,8 +40,6 @@ export * from './checks.js';
 export * from './images.js';
 export { verifySystem, CGROUP_V1_MESSAGE } from './system.js';
 
-const KUBERNETES_DIR = '/etc/kubernetes';
-const MANIFESTS_DIR = `${KUBERNETES_DIR}/manifests`;
 const IPV4_FORWARD = '/proc/sys/net/ipv4/ip_forward';
 const IPV6_DEFAULT_FORWARDING = '/proc/sys/net/ipv6/conf/default/forwarding';
 const KUBELET_PORT = 10250;

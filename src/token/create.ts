@@ -72,7 +72,7 @@ export async function runCreateToken(o: CreateTokenOptions): Promise<void> {
   for (const w of cfg.warnings) o.out.warn(w);
 
   o.out.v(1, '[token] creating token');
-  const { updateOrCreateTokens } = await import('../phases/init/cluster/bootstraptoken.js');
+  const { updateOrCreateTokens } = await import('../phases/shared/cluster/bootstraptoken.js');
   await updateOrCreateTokens(client, true, cfg.init.bootstrapTokens, (o.now ?? (() => new Date()))());
 
   const token = cfg.init.bootstrapTokens[0]!.token;

@@ -8,6 +8,11 @@
 //    (utilsnet.IsIPv6, To4) come out as in Go.
 //  - net.SplitHostPort / net.JoinHostPort, kubeadm's ParseHostPort and ParsePort, and
 //    apimachinery's RFC 1123 subdomain checks.
+// Why home-made: which inputs are accepted and how addresses print show up in kubeadm's validation
+// errors, certificate SANs and manifest flags, so Go's rules must hold exactly. node:net (isIP,
+// BlockList) and IP libraries (e.g. ip-address) follow the RFCs or inet_pton instead: they reject or
+// reinterpret Go's sloppy leading-zero IPv4 fields, keep IPv4-mapped IPv6 as family 6, and print IPv6
+// differently from net.IP.String.
 
 export interface ParsedIP {
   /** 4 for IPv4 and IPv4-mapped IPv6 addresses (Go's To4() != nil), 6 otherwise */

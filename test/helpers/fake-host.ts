@@ -20,6 +20,7 @@ import type {
   HttpResponse,
   NetInterfaceAddress,
 } from '../../src/host/types.js';
+import { confinedPath, shellQuote, targetPath } from '../../src/host/paths.js';
 
 export interface ExecCall {
   cmd: string;
@@ -34,10 +35,6 @@ export type ScriptedResult = Partial<Pick<ExecResult, 'exitCode' | 'stdout' | 's
 export type CommandHandler = (args: string[], opts: ExecOptions | undefined) => ScriptedResult | Promise<ScriptedResult>;
 
 export type HttpHandler = (url: string, opts: HttpGetOptions | undefined) => HttpResponse | Promise<HttpResponse>;
-
-function quote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export class FakeHost implements Host {
   readonly rootfs: string;
@@ -65,13 +62,17 @@ export class FakeHost implements Host {
   private commands = new Map<string, { path: string; handler: CommandHandler }>();
   private http = new Map<string, HttpHandler>();
 
-  private constructor(rootfs: string) {
+  /** the rootfs with its symbolic links resolved */
+  private readonly realRoot: string;
+
+  private constructor(rootfs: string, realRoot: string) {
     this.rootfs = rootfs;
+    this.realRoot = realRoot;
   }
 
   static async create(): Promise<FakeHost> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tsk-fakehost-'));
-    return new FakeHost(dir);
+    return new FakeHost(dir, await fs.realpath(dir));
   }
 
   async cleanup(): Promise<void> {
@@ -112,15 +113,13 @@ export class FakeHost implements Host {
 
   // ---- Host: files ----
 
+  /** confined under the rootfs by the same rules as NodeHost (src/host/paths.ts) */
   resolve(p: string): string {
-    if (!path.isAbsolute(p)) throw new Error(`FakeHost: path must be absolute: ${p}`);
-    return path.join(this.rootfs, p);
+    return confinedPath(p, this.rootfs, this.realRoot);
   }
 
   async realPath(p: string): Promise<string> {
-    const root = await fs.realpath(this.rootfs);
-    const rel = path.relative(root, await fs.realpath(this.resolve(p)));
-    return '/' + rel.split(path.sep).filter(Boolean).join('/');
+    return targetPath(await fs.realpath(this.resolve(p)), this.realRoot);
   }
 
   async readFile(p: string): Promise<Buffer> {
@@ -198,7 +197,7 @@ export class FakeHost implements Host {
   async exec(cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult> {
     const line = [cmd, ...args].join(' ');
     this.execCalls.push({ cmd, args: [...args], line, opts });
-    const command = [cmd, ...args].map(quote).join(' ');
+    const command = shellQuote([cmd, ...args]);
     const entry = this.commands.get(cmd) ?? [...this.commands.values()].find((c) => c.path === cmd);
     if (!entry) {
       return { exitCode: undefined, stdout: '', stderr: '', command, notFound: true };

@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
+import { initConfig } from '../helpers/configs.js';
 
 const execFileAsync = promisify(execFile);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,18 +28,7 @@ const ETCDCTL = path.join(repo, '.lab/bin/etcdctl');
 const ADDR = '10.231.99.11';
 const NS = `tsk-etcd-${randomBytes(4).toString('hex')}`;
 
-const config = (nodeName: string) => `apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-localAPIEndpoint:
-  advertiseAddress: ${ADDR}
-nodeRegistration:
-  name: ${nodeName}
-  criSocket: unix:///run/containerd/containerd.sock
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-kubernetesVersion: v1.37.2
-`;
+const config = (nodeName: string) => initConfig({ address: ADDR, nodeName });
 
 async function tsk(args: string[]): Promise<void> {
   let err = '';

@@ -19,11 +19,12 @@ import type { ClusterConfiguration } from '../../src/config/types.js';
 import type { ConfigMapObject, KubeObject, ObjectRef, SecretObject } from '../../src/kube/types.js';
 import { memoryOutput } from '../../src/output.js';
 import { decryptKubeadmCertsSecret } from '../../src/kube/objects/copycerts.js';
-import { uploadKubeadmConfig, uploadKubeletConfig } from '../../src/phases/init/cluster/uploadconfig.js';
-import { uploadCerts } from '../../src/phases/init/cluster/uploadcerts.js';
-import { markControlPlane } from '../../src/phases/init/cluster/markcontrolplane.js';
-import { ensureAdminClusterRoleBinding, runBootstrapToken } from '../../src/phases/init/cluster/bootstraptoken.js';
-import { ensureCoreDNS, ensureKubeProxy } from '../../src/phases/init/cluster/addons.js';
+import { uploadKubeadmConfig, uploadKubeletConfig } from '../../src/phases/shared/cluster/uploadconfig.js';
+import { uploadCerts } from '../../src/phases/shared/cluster/uploadcerts.js';
+import { markControlPlane } from '../../src/phases/shared/cluster/markcontrolplane.js';
+import { runBootstrapToken } from '../../src/phases/shared/cluster/bootstraptoken.js';
+import { ensureAdminClusterRoleBinding } from '../../src/phases/shared/cluster/adminbinding.js';
+import { ensureCoreDNS, ensureKubeProxy } from '../../src/phases/shared/cluster/addons.js';
 import type { Host } from '../../src/host/types.js';
 
 const run = promisify(execFile);

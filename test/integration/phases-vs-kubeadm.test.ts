@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { createCertificate, loadSigner } from '../../src/pki/certs.js';
 import { parsePrivateKeyPem } from '../../src/pki/keys.js';
+import { initConfig } from '../helpers/configs.js';
 
 const execFileAsync = promisify(execFile);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,18 +37,7 @@ interface Case {
 const CASES: Case[] = [
   {
     name: 'default-ish (RSA-2048, fixed node name and address)',
-    config: `apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-localAPIEndpoint:
-  advertiseAddress: 10.231.0.11
-nodeRegistration:
-  name: node1
-  criSocket: unix:///run/containerd/containerd.sock
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-kubernetesVersion: v1.37.2
-`,
+    config: initConfig(),
   },
   {
     name: 'IPv6, extraArgs/extraVolumes/extraEnvs, SANs, patches, KubeletConfiguration (RSA-2048)',

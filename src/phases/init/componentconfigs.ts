@@ -4,19 +4,11 @@
 import type { InitConfig } from '../../config/types.js';
 import type { Output } from '../../output.js';
 import type { KubeletConfigResult } from '../../manifests/kubelet.js';
+import { perRun } from '../shared/per-run.js';
 
-const cache = new WeakMap<InitConfig, Promise<KubeletConfigResult>>();
-
-export function kubeletComponentConfig(cfg: InitConfig, out: Output): Promise<KubeletConfigResult> {
-  let p = cache.get(cfg);
-  if (!p) {
-    p = (async () => {
-      const { defaultKubeletConfiguration } = await import('../../manifests/kubelet.js');
-      const res = defaultKubeletConfiguration(cfg.cluster, cfg.kubelet);
-      for (const w of res.warnings) out.warn(w);
-      return res;
-    })();
-    cache.set(cfg, p);
-  }
-  return p;
-}
+export const kubeletComponentConfig = perRun(async (cfg: InitConfig, out: Output): Promise<KubeletConfigResult> => {
+  const { defaultKubeletConfiguration } = await import('../../manifests/kubelet.js');
+  const res = defaultKubeletConfiguration(cfg.cluster, cfg.kubelet);
+  for (const w of res.warnings) out.warn(w);
+  return res;
+});

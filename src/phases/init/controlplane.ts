@@ -4,7 +4,7 @@
 import { allPhase, type Phase } from '../workflow.js';
 import type { FlagName } from '../../cli/flags.js';
 import type { InitData } from './data.js';
-import { manifestEnv, patchPod, writeStaticPod } from './staticpod.js';
+import { manifestEnv, patchPod, writeStaticPod } from '../shared/staticpod.js';
 
 type Component = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler';
 

@@ -4,12 +4,6 @@ import type { Host } from '../../host/types.js';
 import type { Output } from '../../output.js';
 import type { InitConfig } from '../../config/types.js';
 
-/** Where kubeadm keeps things on a host. Paths are target-host paths. */
-export const KUBERNETES_DIR = '/etc/kubernetes';
-export const MANIFESTS_DIR = '/etc/kubernetes/manifests';
-export const KUBELET_DIR = '/var/lib/kubelet';
-export const TMP_DIR = '/etc/kubernetes/tmp';
-
 export interface InitData {
   readonly cfg: InitConfig;
   /** the target host (confined under --rootfs when given) */

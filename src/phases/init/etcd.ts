@@ -3,8 +3,9 @@
 
 import type { Phase } from '../workflow.js';
 import type { FlagName } from '../../cli/flags.js';
-import { MANIFESTS_DIR, type InitData } from './data.js';
-import { MANIFEST_DIR_MODE, patchPod, writeStaticPod } from './staticpod.js';
+import type { InitData } from './data.js';
+import { MANIFESTS_DIR } from '../../config/constants.js';
+import { MANIFEST_DIR_MODE, patchPod, writeStaticPod } from '../shared/staticpod.js';
 
 const FLAGS: readonly FlagName[] = ['cert-dir', 'config', 'image-repository', 'patches', 'dry-run'];
 export const ETCD_DATA_DIR_MODE = 0o700;

@@ -51,7 +51,8 @@ export async function checkExternalCASetup(o: ExternalCAInput): Promise<boolean>
 
 /** kubeadm's ValidateKubeconfigsForExternalCA: every kubeconfig file exists and trusts the CA. */
 async function checkKubeconfigs(o: ExternalCAInput, caPem: Buffer): Promise<void> {
-  const { checkExistingKubeconfig, controlPlaneEndpointURL, localAPIEndpointURL } = await import('../../kubeconfig/kubeconfig.js');
+  const { controlPlaneEndpointURL, localAPIEndpointURL } = await import('../../kubeconfig/kubeconfig.js');
+  const { checkKubeconfigFile } = await import('../shared/kubeconfig.js');
   const local = localAPIEndpointURL(o.cfg);
   const cpe = controlPlaneEndpointURL(o.cfg);
   for (const w of cpe.warnings) o.out.warn(w);
@@ -67,12 +68,7 @@ async function checkKubeconfigs(o: ExternalCAInput, caPem: Buffer): Promise<void
     const fail = (why: string) => new TskError(`the ${file} file does not exists or it is not valid: ${why}`);
     const st = await o.host.stat(p);
     if (!st) throw fail(`stat ${p}: no such file or directory`);
-    const text = await o.host.readFile(p);
-    let check = checkExistingKubeconfig(text, { caPem, server }, p);
-    if (check.needsCAFile) {
-      const caFile = await o.host.readFile(check.needsCAFile).catch(() => undefined);
-      check = checkExistingKubeconfig(text, { caPem, server }, p, caFile);
-    }
+    const check = await checkKubeconfigFile(o.host, p, { caPem, server });
     for (const w of check.warnings) o.out.warn(w);
     if (!check.ok) throw fail(check.error ?? 'unusable kubeconfig file');
   }

@@ -9,8 +9,12 @@ import { etcdPhase } from './etcd.js';
 import { controlPlanePhase } from './controlplane.js';
 import { kubeletStartPhase } from './kubelet-start.js';
 import { waitControlPlanePhase } from './wait-control-plane.js';
-import { uploadConfigPhase, uploadCertsPhase, markControlPlanePhase, bootstrapTokenPhase, addonPhase } from './cluster/phases.js';
+import { uploadConfigPhase } from './upload-config.js';
+import { uploadCertsPhase } from './upload-certs.js';
+import { markControlPlanePhase } from './mark-control-plane.js';
+import { bootstrapTokenPhase } from './bootstrap-token.js';
 import { kubeletFinalizePhase } from './kubelet-finalize.js';
+import { addonPhase } from './addon.js';
 import { showJoinCommandPhase } from './show-join-command.js';
 
 export const initPhases: Phase<InitData>[] = [

@@ -8,17 +8,12 @@ import type { PhaseContext } from '../workflow.js';
 import type { InitData } from './data.js';
 import type { KeyPool } from '../../pki/keys.js';
 import { CERT_SPECS, CLIENT_CERT_SPECS, SA_SPEC, certFile } from '../../pki/specs.js';
+import { perRun } from '../shared/per-run.js';
 
-const pools = new WeakMap<InitData, Promise<KeyPool>>();
-
-export function keyPoolFor(d: InitData): Promise<KeyPool> {
-  let p = pools.get(d);
-  if (!p) {
-    p = import('../../pki/keys.js').then(({ KeyPool }) => new KeyPool(d.cfg.cluster.encryptionAlgorithm, { concurrency: 2 }));
-    pools.set(d, p);
-  }
-  return p;
-}
+export const keyPoolFor = perRun(async (d: InitData): Promise<KeyPool> => {
+  const { KeyPool } = await import('../../pki/keys.js');
+  return new KeyPool(d.cfg.cluster.encryptionAlgorithm, { concurrency: 2 });
+});
 
 const prefetched = new WeakSet<InitData>();
 

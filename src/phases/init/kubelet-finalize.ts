@@ -7,7 +7,7 @@ import { TskError } from '../../errors.js';
 import { allPhase, type Phase } from '../workflow.js';
 import type { FlagName } from '../../cli/flags.js';
 import type { InitData } from './data.js';
-import { KUBERNETES_DIR } from './data.js';
+import { KUBERNETES_DIR } from '../../config/constants.js';
 import { tryRestartKubelet } from './kubelet-start.js';
 
 const FLAGS: readonly FlagName[] = ['config', 'cert-dir', 'dry-run'];

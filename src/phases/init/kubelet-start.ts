@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
 import { kubeletComponentConfig } from './componentconfigs.js';
-import { patchManagerFor } from './staticpod.js';
+import { patchManagerFor } from '../shared/staticpod.js';
 import { renderKubeletFiles, tryStartKubelet, tryStopKubelet, writeKubeletFile } from '../shared/kubelet.js';
 
 export { KUBELET_DIR_MODE, KUBELET_FILE_MODE, tryRestartKubelet, tryStartKubelet, tryStopKubelet } from '../shared/kubelet.js';

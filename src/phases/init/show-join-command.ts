@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { TskError } from '../../errors.js';
 import type { Phase } from '../workflow.js';
 import type { InitData } from './data.js';
-import { runCertificateKeys } from './cluster/admin.js';
+import { runCertificateKeys } from './admin.js';
 import { joinCommand } from '../../util/joincommand.js';
 
 const WITHHELD = '<value withheld>';
@@ -74,7 +74,7 @@ export const showJoinCommandPhase: Phase<InitData> = {
     const { parseKubeconfig } = await import('../../kubeconfig/kubeconfig.js');
     const { caCertPin } = await import('../../pki/pin.js');
     const { pemBlocks } = await import('../../pki/keys.js');
-    const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./cluster/admin.js');
+    const { readAdminKubeconfig, adminKubeconfigLocation } = await import('./admin.js');
     const file = adminKubeconfigLocation(d).file;
     const kc = parseKubeconfig(await readAdminKubeconfig(d), file);
     const ctx = kc.contexts.find((c) => c.name === kc.currentContext);

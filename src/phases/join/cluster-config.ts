@@ -10,24 +10,9 @@ import type { Output } from '../../output.js';
 import type { InitConfig, JoinConfiguration } from '../../config/types.js';
 import type { KubeClient } from '../../kube/base.js';
 import type { ConfigMapObject } from '../../kube/types.js';
+import { cmRef, getConfigMapShort as getShort } from '../shared/cluster/configmap.js';
 
-const cmRef = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name });
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** GET with kubeadm's short retry (GetConfigMapWithShortRetry: 50 ms steps for ~350 ms); undefined on 404. */
-async function getShort(client: KubeClient, host: Host, name: string): Promise<ConfigMapObject | undefined> {
-  const { isNotFound } = await import('../../kube/errors.js');
-  const deadline = Date.now() + 350;
-  for (;;) {
-    try {
-      return await client.get<ConfigMapObject>(cmRef(name));
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      if (Date.now() + 50 > deadline) throw e;
-    }
-    await host.sleep(50);
-  }
-}
 
 /** GET retried every 500 ms until `timeoutMs` (kubeadm's wait on kubeadm-config); the last error on timeout. */
 async function getRetried(client: KubeClient, host: Host, name: string, timeoutMs: number): Promise<ConfigMapObject> {

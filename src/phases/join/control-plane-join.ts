@@ -21,7 +21,7 @@ const markControlPlane: Phase<JoinData> = {
       d.out.print('control-plane-join', `Would mark node ${nodeReg.name} as a control-plane`);
       return;
     }
-    const { markControlPlane: mark } = await import('../init/cluster/markcontrolplane.js');
+    const { markControlPlane: mark } = await import('../shared/cluster/markcontrolplane.js');
     try {
       await mark(client, d.out, nodeReg.name, nodeReg.taints);
     } catch (e) {

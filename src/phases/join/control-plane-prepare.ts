@@ -24,7 +24,7 @@ const downloadCerts: Phase<JoinData> = {
     const cfg = await d.initCfg();
     const writeDir = await d.certificateWriteDir();
     const client = d.dryRun ? await d.client() : await d.bootstrapClient();
-    const { downloadCerts: download } = await import('../init/cluster/uploadcerts.js');
+    const { downloadCerts: download } = await import('../shared/cluster/uploadcerts.js');
     const files = await download(client, d.out, { ...cfg.cluster, certificatesDir: writeDir }, d.certificateKey);
     for (const [file, content] of files) {
       // kubeadm writes private keys 0600 and certificates and public keys 0644, over what is there

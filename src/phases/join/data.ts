@@ -7,7 +7,7 @@ import type { Output } from '../../output.js';
 import type { InitConfig, JoinConfig } from '../../config/types.js';
 import type { KubeClient } from '../../kube/base.js';
 
-export { KUBERNETES_DIR, MANIFESTS_DIR, KUBELET_DIR } from '../init/data.js';
+export { KUBERNETES_DIR, MANIFESTS_DIR, KUBELET_DIR } from '../../config/constants.js';
 export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 export const KUBELET_CONF = '/etc/kubernetes/kubelet.conf';
 export const BOOTSTRAP_KUBELET_CONF = 'bootstrap-kubelet.conf';

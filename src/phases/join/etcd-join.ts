@@ -10,7 +10,7 @@ import type { JoinData } from './data.js';
 import type { EtcdClient } from '../../etcd/index.js';
 import { joinEtcdClient } from './etcd-client.js';
 import { ETCD_DATA_DIR_MODE } from '../init/etcd.js';
-import { MANIFEST_DIR_MODE, patchPod, writeStaticPod } from '../init/staticpod.js';
+import { MANIFEST_DIR_MODE, patchPod, writeStaticPod } from '../shared/staticpod.js';
 
 interface AddedMember {
   client: EtcdClient;

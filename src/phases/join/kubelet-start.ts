@@ -10,7 +10,7 @@ import type { NodeObject } from '../../kube/types.js';
 import type { JoinData } from './data.js';
 import { BOOTSTRAP_KUBELET_CONF } from './data.js';
 import { DISCOVERY_FLAGS } from './flags.js';
-import { patchManagerFor } from '../init/staticpod.js';
+import { patchManagerFor } from '../shared/staticpod.js';
 import { kubeletComponentConfig } from '../init/componentconfigs.js';
 import { renderKubeletFiles, tryStartKubelet, tryStopKubelet, writeKubeletFile } from '../shared/kubelet.js';
 import { bootstrapKubeletConf } from './tls-bootstrap.js';

@@ -47,29 +47,21 @@ export const kubeletWaitBootstrapPhase: Phase<JoinData> = {
     const join = d.cfg.join;
     const bootPath = path.posix.join(d.kubeconfigDir, BOOTSTRAP_KUBELET_CONF);
     try {
-      const { parseDuration, formatDuration, formatDurationNs } = await import('../../config/duration.js');
-      const { joinHostPort } = await import('../../util/net.js');
-      const { pollUntil } = await import('../init/wait-control-plane.js');
+      const { parseDuration, formatDuration } = await import('../../config/duration.js');
+      const { kubeletHealthz, pollUntil, waitForKubelet } = await import('../shared/wait.js');
       const { parseGoYaml } = await import('../../manifests/yamlload.js');
+      // the kubelet's health endpoint as config.yaml (patches applied) sets it
       const cfgPath = path.posix.join(d.kubeletDir, 'config.yaml');
-      const kubeletCfg = (parseGoYaml(await d.host.readText(cfgPath), cfgPath) ?? {}) as { healthzBindAddress?: string; healthzPort?: number };
-      const port = kubeletCfg.healthzPort ?? 10248;
-      const healthz = `http://${joinHostPort(kubeletCfg.healthzBindAddress ?? '127.0.0.1', String(port))}/healthz`;
-      const kubeletTimeout = parseDuration(join.timeouts.kubeletHealthCheck);
-      if (port === 0) {
-        d.out.print('kubelet-check', 'Skipping the kubelet health check because the healthz port is set to 0');
-      } else {
-        d.out.print('kubelet-check', `Waiting for a healthy kubelet at ${healthz}. This can take up to ${formatDuration(kubeletTimeout)}`);
-        const r = await pollUntil(d.host, kubeletTimeout, async () => {
-          const res = await d.host.httpGet(healthz, { timeoutMs: 2000 });
-          return res.status === 200 ? undefined : `status code: ${res.status}`;
+      const kubeletCfg = (parseGoYaml(await d.host.readText(cfgPath), cfgPath) ?? {}) as Record<string, unknown>;
+      try {
+        await waitForKubelet(d.host, d.out, {
+          healthz: kubeletHealthz(kubeletCfg),
+          timeoutMs: parseDuration(join.timeouts.kubeletHealthCheck),
+          criSocket: join.nodeRegistration.criSocket,
         });
-        if (!r.ok) {
-          d.out.print('kubelet-check', `The kubelet is not healthy after ${formatDurationNs(r.elapsedNs)}`);
-          d.out.println(KUBELET_FAIL_MESSAGE);
-          throw new TskError(`failed while waiting for the kubelet to start: The HTTP call equal to 'curl -sSL ${healthz}' returned ${r.lastError}`);
-        }
-        d.out.print('kubelet-check', `The kubelet is healthy after ${formatDurationNs(r.elapsedNs)}`);
+      } catch (e) {
+        d.out.println(KUBELET_FAIL_MESSAGE);
+        throw e;
       }
       d.out.print('kubelet-start', 'Waiting for the kubelet to perform the TLS Bootstrap');
       const tlsTimeout = parseDuration(join.timeouts.tlsBootstrap);

@@ -36,9 +36,9 @@ export const preflightPhase: Phase<JoinData> = {
       hasCertificateKey: d.certificateKey !== '',
       sharedCertificatesExist: async (cluster) => {
         const { sharedCertificatesExist } = await import('../../pki/verify.js');
-        const { readPkiFiles } = await import('../init/certs.js');
+        const { readPkiFiles } = await import('../shared/pki.js');
         const dir = cluster.certificatesDir;
-        const files = await readPkiFiles({ host: d.host, certificatesDir: dir });
+        const files = await readPkiFiles(d.host, dir);
         const r = sharedCertificatesExist(cluster.etcd.local !== undefined, files, { dir, now: d.host.now() });
         if (!r.ok) throw new Error(r.error ?? r.errors.join('\n'));
         for (const w of r.warnings) d.out.warn(w);

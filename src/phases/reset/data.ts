@@ -7,12 +7,7 @@ import type { ClusterConfiguration, ResetConfiguration } from '../../config/type
 import type { KubeClient } from '../../kube/base.js';
 import type { EtcdClient } from '../../etcd/client.js';
 
-/** Where kubeadm keeps things on a host. Paths are target-host paths. */
-export const KUBERNETES_DIR = '/etc/kubernetes';
-export const MANIFESTS_DIR = '/etc/kubernetes/manifests';
-export const KUBELET_DIR = '/var/lib/kubelet';
-export const TMP_DIR = '/etc/kubernetes/tmp';
-export const DEFAULT_CERTIFICATES_DIR = '/etc/kubernetes/pki';
+/** Where reset looks on a host (target-host paths); the directories are in src/config/constants.ts. */
 export const DEFAULT_ETCD_DATA_DIR = '/var/lib/etcd';
 export const ETCD_MANIFEST = '/etc/kubernetes/manifests/etcd.yaml';
 export const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';

@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, cleanupTmp, tmpDir } from './helpers.js';
+import { REPO, cleanupTmp, tmpDir } from '../../helpers/cli.js';
+import { initConfig } from '../../helpers/configs.js';
 
 const require = createRequire(import.meta.url);
 const BIN = path.join(REPO, 'bin/tskubeadm');
@@ -32,16 +33,7 @@ beforeAll(() => {
 });
 afterAll(() => cleanupTmp());
 
-const CONFIG = `apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-localAPIEndpoint: {advertiseAddress: 10.0.0.7}
-nodeRegistration: {name: localhost, criSocket: CRI_SOCKET}
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-kubernetesVersion: v1.37.2
-encryptionAlgorithm: ECDSA-P256
-`;
+const CONFIG = initConfig({ address: '10.0.0.7', nodeName: 'localhost', criSocket: 'CRI_SOCKET', encryptionAlgorithm: 'ECDSA-P256' });
 function configFile(): string {
   const dir = tmpDir();
   const f = path.join(dir, 'kubeadm.yaml');

@@ -4,14 +4,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { STACK_LINE, cleanupTmp, cli, errorLines, tmpDir } from './helpers.js';
+import { STACK_LINE, cleanupTmp, cli, errorLines, tmpDir } from '../../helpers/cli.js';
+import { initConfig } from '../../helpers/configs.js';
 
 afterAll(cleanupTmp);
 
 const count = (hay: string, needle: string) => hay.split(needle).length - 1;
-const CFG =
-  'apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nnodeRegistration:\n  name: cp-1\n' +
-  '  criSocket: unix:///run/containerd/containerd.sock\nlocalAPIEndpoint:\n  advertiseAddress: 192.0.2.10\n';
+const CFG = initConfig({ nodeName: 'cp-1', address: '192.0.2.10', cluster: false });
 
 function configFile(nodeName = 'cp-1'): string {
   const f = path.join(tmpDir(), 'kubeadm.yaml');

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, cleanupTmp, tmpDir } from './helpers.js';
+import { REPO, cleanupTmp, tmpDir } from '../../helpers/cli.js';
 
 const HEAVY = ['@grpc/', 'execa'];
 const REGISTER = path.join(REPO, 'test/unit/cli/fixtures/record-register.mjs');

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTmp, cli, tmpDir } from './helpers.js';
+import { cleanupTmp, cli, tmpDir } from '../../helpers/cli.js';
+import { initConfig } from '../../helpers/configs.js';
 
 const UPSTREAM_ALLOWED = new Set([
   'config', 'ignore-preflight-errors', 'dry-run', 'kubeconfig', 'node-name', 'kubeconfig-dir', 'upload-certs',
@@ -51,11 +52,7 @@ beforeAll(async () => {
   const list = help.slice(help.indexOf('```\n') + 4, help.lastIndexOf('```'));
   allPhases = [...list.matchAll(/^([a-z0-9-]+) /gm)].map((m) => m[1]!).join(',');
   cfg = path.join(tmpDir(), 'kubeadm.yaml');
-  fs.writeFileSync(
-    cfg,
-    'apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nnodeRegistration:\n  name: cp-1\n' +
-      '  criSocket: unix:///run/containerd/containerd.sock\nlocalAPIEndpoint:\n  advertiseAddress: 192.0.2.10\n',
-  );
+  fs.writeFileSync(cfg, initConfig({ nodeName: 'cp-1', address: '192.0.2.10', cluster: false }));
 });
 afterAll(cleanupTmp);
 

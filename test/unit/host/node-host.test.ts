@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeHost, RootfsEscapeError, shellQuote } from '../../../src/host/node-host.js';
+import { NodeHost } from '../../../src/host/node-host.js';
+import { RootfsEscapeError, shellQuote } from '../../../src/host/paths.js';
 
 let dir: string;
 let outside: string;

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { memoryOutput } from '../../../src/output.js';
 import type { Host } from '../../../src/host/types.js';
 import { RecordingKubeClient } from '../../../src/kube/dryrun.js';
-import { uploadKubeadmConfig, uploadKubeletConfig } from '../../../src/phases/init/cluster/uploadconfig.js';
-import { uploadCerts } from '../../../src/phases/init/cluster/uploadcerts.js';
-import { markControlPlane } from '../../../src/phases/init/cluster/markcontrolplane.js';
-import { runBootstrapToken } from '../../../src/phases/init/cluster/bootstraptoken.js';
-import { ensureCoreDNS, ensureKubeProxy } from '../../../src/phases/init/cluster/addons.js';
+import { uploadKubeadmConfig, uploadKubeletConfig } from '../../../src/phases/shared/cluster/uploadconfig.js';
+import { uploadCerts } from '../../../src/phases/shared/cluster/uploadcerts.js';
+import { markControlPlane } from '../../../src/phases/shared/cluster/markcontrolplane.js';
+import { runBootstrapToken } from '../../../src/phases/shared/cluster/bootstraptoken.js';
+import { ensureCoreDNS, ensureKubeProxy } from '../../../src/phases/shared/cluster/addons.js';
 import { adminKubeconfig, fixture, fixtureCluster } from './dryrun-fixture.js';
 
 const fixtureLines = fixture.split('\n');

@@ -7,8 +7,12 @@ import type { Host } from '../../../src/host/types.js';
 import type { InitConfig } from '../../../src/config/types.js';
 import type { InitData } from '../../../src/phases/init/data.js';
 import { runWorkflow } from '../../../src/phases/workflow.js';
-import { addonPhase, bootstrapTokenPhase, markControlPlanePhase, uploadCertsPhase, uploadConfigPhase } from '../../../src/phases/init/cluster/phases.js';
-import { runCertificateKeys } from '../../../src/phases/init/cluster/admin.js';
+import { addonPhase } from '../../../src/phases/init/addon.js';
+import { bootstrapTokenPhase } from '../../../src/phases/init/bootstrap-token.js';
+import { markControlPlanePhase } from '../../../src/phases/init/mark-control-plane.js';
+import { uploadCertsPhase } from '../../../src/phases/init/upload-certs.js';
+import { uploadConfigPhase } from '../../../src/phases/init/upload-config.js';
+import { runCertificateKeys } from '../../../src/phases/init/admin.js';
 import { adminKubeconfig, fixture, fixtureCluster } from './dryrun-fixture.js';
 
 const DRY = '/etc/kubernetes/tmp/kubeadm-init-dryrun1';

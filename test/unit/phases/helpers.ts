@@ -113,22 +113,6 @@ export function opensslVerify(caFile: string, certFile: string): { ok: boolean; 
   }
 }
 
-/** Config documents used across the phase tests: fixed node name and advertise address. */
-export function initConfig(opts: { nodeName?: string; address?: string; encryptionAlgorithm?: string; clusterExtra?: string } = {}): string {
-  return `apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-localAPIEndpoint:
-  advertiseAddress: ${opts.address ?? '10.231.0.11'}
-nodeRegistration:
-  name: ${opts.nodeName ?? 'node1'}
-  criSocket: unix:///run/containerd/containerd.sock
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-kubernetesVersion: v1.37.2
-${opts.encryptionAlgorithm ? `encryptionAlgorithm: ${opts.encryptionAlgorithm}\n` : ''}${opts.clusterExtra ?? ''}`;
-}
-
 /** The certificate files of kubeadm's default PKI (relative to the rootfs), with kubeadm's modes. */
 export const PKI_FILES: Record<string, number> = Object.fromEntries(
   [

@@ -11,7 +11,6 @@ import { initPhases } from '../../../src/phases/init/index.js';
 import {
   PKI_FILES,
   changed,
-  initConfig,
   openssl,
   opensslVerify,
   phase,
@@ -22,6 +21,7 @@ import {
   withModes,
   writeTmp,
 } from './helpers.js';
+import { initConfig } from '../../helpers/configs.js';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -1,8 +1,8 @@
-// inOrder (src/phases/init/cluster/util.ts): independent API request groups start together unless
+// inOrder (src/phases/shared/cluster/util.ts): independent API request groups start together unless
 // the client's requests must stay in order (the dry-run client prints each one); either way the
 // caller awaits them in the given order, and a failure after an earlier failure is not unhandled.
 import { describe, expect, it } from 'vitest';
-import { inOrder } from '../../../src/phases/init/cluster/util.js';
+import { inOrder } from '../../../src/phases/shared/cluster/util.js';
 
 function recorder() {
   const started: number[] = [];

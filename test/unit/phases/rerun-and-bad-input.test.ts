@@ -7,7 +7,18 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificate, loadSigner } from '../../../src/pki/certs.js';
 import { parsePrivateKeyPem } from '../../../src/pki/keys.js';
-import { contents, initConfig, openssl, phase, snapshot, tmpDir, tsk, warningsOf, writeTmp, type Entry } from './helpers.js';
+import {
+  contents,
+  openssl,
+  phase,
+  snapshot,
+  tmpDir,
+  tsk,
+  warningsOf,
+  writeTmp,
+  type Entry,
+} from './helpers.js';
+import { initConfig } from '../../helpers/configs.js';
 
 const dirs: string[] = [];
 afterAll(() => {

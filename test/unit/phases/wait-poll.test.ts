@@ -1,7 +1,7 @@
-// wait-control-plane's poll loop: quick first polls, never more than MAX_POLL_MS between two polls
+// The shared wait's poll loop (src/phases/shared/wait.ts): quick first polls, never more than MAX_POLL_MS between two polls
 // (kubeadm waits 500 ms), the deadline honoured, the last error kept.
 import { describe, expect, it } from 'vitest';
-import { MAX_POLL_MS, pollUntil } from '../../../src/phases/init/wait-control-plane.js';
+import { MAX_POLL_MS, pollUntil } from '../../../src/phases/shared/wait.js';
 import type { Host } from '../../../src/host/types.js';
 
 /** a host whose clock only moves when the code sleeps */

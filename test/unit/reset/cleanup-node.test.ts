@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeHost } from '../../helpers/fake-host.js';
 import { memoryOutput } from '../../../src/output.js';
 import type { ResetData } from '../../../src/phases/reset/data.js';
-import { cleanupNodePhase, umountArgs, unmountKubeletDirectory } from '../../../src/phases/reset/cleanup-node.js';
+import { cleanupNodePhase } from '../../../src/phases/reset/cleanup-node.js';
+import { umountArgs, unmountKubeletDirectory } from '../../../src/phases/reset/unmount.js';
 import { removeEtcdMemberPhase } from '../../../src/phases/reset/remove-etcd-member.js';
 import type { ResetConfiguration } from '../../../src/config/types.js';
 

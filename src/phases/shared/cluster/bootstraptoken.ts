@@ -10,7 +10,6 @@ import {
   bootstrapTokenSecret,
   bootstrapTokenSecretName,
   CLUSTER_INFO,
-  clusterAdminsClusterRoleBinding,
   clusterInfoConfigMap,
   clusterInfoKubeconfig,
   clusterInfoRole,
@@ -23,8 +22,6 @@ import {
   splitToken,
   type TokenSpec,
 } from '../../../kube/objects/bootstraptoken.js';
-import { isAlreadyExists, isForbidden } from '../../../kube/errors.js';
-import { poll, PollTimeoutError } from '../../../kube/poll.js';
 import { inOrder, wrapApiError } from './util.js';
 
 /**
@@ -130,55 +127,4 @@ export async function runBootstrapToken(client: KubeClient, out: Output, input: 
       throw s.context ? wrapApiError(s.context, e) : e;
     }
   }
-}
-
-/**
- * kubeadm's EnsureAdminClusterRoleBinding: try to create kubeadm:cluster-admins with the admin.conf
- * client; Forbidden means admin.conf is not yet authorized, so create it with super-admin.conf.
- * Returns the client to use for the rest of init (always the admin.conf one on success).
- */
-export async function ensureAdminClusterRoleBinding(
-  admin: KubeClient,
-  superAdmin: KubeClient | undefined,
-  opts: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<KubeClient> {
-  const crb = clusterAdminsClusterRoleBinding();
-  let exists = false;
-  try {
-    await poll<void>(async () => {
-      try {
-        await admin.create(crb);
-        exists = true;
-        return { done: true, value: undefined };
-      } catch (e) {
-        if (isForbidden(e)) return { done: true, value: undefined };
-        if (isAlreadyExists(e)) {
-          exists = true;
-          return { done: true, value: undefined };
-        }
-        return { done: false, error: wrapApiError('unable to create ClusterRoleBinding', e) };
-      }
-    }, opts);
-  } catch (e) {
-    throw e instanceof PollTimeoutError && e.lastError ? e.lastError : e;
-  }
-  if (exists) return admin;
-  if (!superAdmin) {
-    throw new KubeApiError('the ClusterRoleBinding for the kubeadm:cluster-admins Group is missing but there is no super-admin.conf to create it');
-  }
-  try {
-    await poll<void>(async () => {
-      try {
-        await superAdmin.create(crb);
-        return { done: true, value: undefined };
-      } catch (e) {
-        if (isAlreadyExists(e)) return { done: true, value: undefined };
-        return { done: false, error: e };
-      }
-    }, opts);
-  } catch (e) {
-    const last = e instanceof PollTimeoutError ? e.lastError : e;
-    throw wrapApiError('unable to create the kubeadm:cluster-admins ClusterRoleBinding by using super-admin.conf', last ?? e);
-  }
-  return admin;
 }

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { populate, twoRoots, tree, tskReset, kubeadm, warnings } from './helpers.js';
+import { populate, twoRoots, tree, tskReset, kubeadm, warnings } from './helpers/reset.js';
 
 
 let template: string;

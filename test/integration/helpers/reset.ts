@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../../src/cli/main.js';
-import { tmpDir } from '../phases/helpers.js';
+import { tmpDir } from '../../helpers/cli.js';
+import { initConfig } from '../../helpers/configs.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KUBEADM = path.join(repo, '.lab/bin/kubeadm');
@@ -16,19 +17,7 @@ export const KUBEADM = path.join(repo, '.lab/bin/kubeadm');
  * Node "node1" at 127.0.0.1 with the API server on port 1: nothing listens there, so both tools fail
  * to reach the cluster at once and carry on without its configuration.
  */
-export const INIT_CONFIG = `apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-localAPIEndpoint:
-  advertiseAddress: 127.0.0.1
-  bindPort: 1
-nodeRegistration:
-  name: node1
-  criSocket: unix:///run/containerd/containerd.sock
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-kubernetesVersion: v1.37.2
-`;
+export const INIT_CONFIG = initConfig({ address: '127.0.0.1', bindPort: 1 });
 
 export interface ToolResult {
   code: number;

@@ -1,5 +1,5 @@
-// Shared by the control-plane and etcd phases: host facts for the renderers, the patches directory
-// (read once per run), and the one writer of static Pod manifests.
+// Static Pods on this node, for init's control-plane and etcd phases and a control-plane join: host
+// facts for the renderers, the --patches directory (read once per run), and the one writer of manifests.
 
 import * as path from 'node:path';
 import { TskError } from '../../errors.js';
@@ -8,6 +8,7 @@ import type { Output } from '../../output.js';
 import type { PatchManager } from '../../manifests/patches.js';
 import type { ManifestEnv } from '../../manifests/staticpods.js';
 import type { Pod } from '../../manifests/pod.js';
+import { perRun } from './per-run.js';
 
 export const MANIFEST_FILE_MODE = 0o600;
 export const MANIFEST_DIR_MODE = 0o700;
@@ -17,8 +18,6 @@ interface PatchSource {
   readonly out: Output;
   readonly patchesDir: string | undefined;
 }
-
-const patchManagers = new WeakMap<object, Promise<PatchManager | undefined>>();
 
 /** Read every file of a patches directory (recursively, through the unconfined input host). */
 async function readPatchFiles(inputs: Host, dir: string): Promise<{ fileName: string; content: string }[]> {
@@ -40,23 +39,18 @@ async function readPatchFiles(inputs: Host, dir: string): Promise<{ fileName: st
  * The patch manager for the run's --patches directory, loaded once; undefined without one.
  * The "[patches] Reading ..." lines go to `log` (default: the run's output) when this call loads it.
  */
-export function patchManagerFor(d: PatchSource, log: (line: string) => void = (l) => d.out.println(l)): Promise<PatchManager | undefined> {
-  let p = patchManagers.get(d);
-  if (!p) {
-    p = (async () => {
-      if (!d.patchesDir) return undefined;
-      const dir = path.resolve(d.patchesDir);
-      const st = await d.inputs.stat(dir);
-      if (!st?.isDirectory) throw new TskError(`--patches: ${JSON.stringify(d.patchesDir)} is not a directory`, 3);
-      const { loadPatches } = await import('../../manifests/patches.js');
-      const loaded = loadPatches(dir, await readPatchFiles(d.inputs, dir));
-      for (const l of loaded.log) log(l);
-      return loaded.manager;
-    })();
-    patchManagers.set(d, p);
-  }
-  return p;
-}
+export const patchManagerFor = perRun(
+  async (d: PatchSource, log: (line: string) => void = (l) => d.out.println(l)): Promise<PatchManager | undefined> => {
+    if (!d.patchesDir) return undefined;
+    const dir = path.resolve(d.patchesDir);
+    const st = await d.inputs.stat(dir);
+    if (!st?.isDirectory) throw new TskError(`--patches: ${JSON.stringify(d.patchesDir)} is not a directory`, 3);
+    const { loadPatches } = await import('../../manifests/patches.js');
+    const loaded = loadPatches(dir, await readPatchFiles(d.inputs, dir));
+    for (const l of loaded.log) log(l);
+    return loaded.manager;
+  },
+);
 
 /** Apply the patches for `target` to a static Pod, printing kubeadm's "[patches] Applied ..." lines. */
 export async function patchPod(d: PatchSource, target: string, pod: Pod): Promise<Pod> {

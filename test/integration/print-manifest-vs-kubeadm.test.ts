@@ -7,22 +7,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTmp, cli, errorLines, snapshot, tmpDir, upstream } from './helpers.js';
+import { cleanupTmp, cli, errorLines, snapshot, tmpDir } from '../helpers/cli.js';
+import { upstream } from './helpers/upstream.js';
+import { initConfig } from '../helpers/configs.js';
 
 afterAll(cleanupTmp);
 
-const PLAIN = `apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-localAPIEndpoint:
-  advertiseAddress: 10.1.2.3
-nodeRegistration:
-  name: node1
-  criSocket: unix:///var/run/containerd/containerd.sock
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-kubernetesVersion: v1.37.2
-`;
+const PLAIN = initConfig({ address: '10.1.2.3', criSocket: 'unix:///var/run/containerd/containerd.sock' });
 
 // IPv6 endpoint and networks, custom registries and DNS domain, a control-plane endpoint without a
 // port, and a user KubeProxyConfiguration (printed inside the kube-proxy ConfigMap)

@@ -1,3 +1,5 @@
+// Helpers of the API work in this directory: kubeadm's error wrapping and independent request groups.
+
 import { KubeApiError, TskError } from '../../../errors.js';
 
 /** Prefixes an error's message the way kubeadm's errors.Wrap does ("context: inner"), keeping its status. */
