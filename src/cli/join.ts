@@ -88,7 +88,8 @@ export async function buildJoinData(o: BuildJoinDataOptions): Promise<JoinData> 
     }
     out.v(1, '[preflight] Discovering cluster-info');
     const { discoverTLSBootstrapConfig } = await import('../phases/join/discovery.js');
-    return discoverTLSBootstrapConfig({ join, host, inputs, out, dryRun, dryRunClient: dryRun ? () => client() : undefined });
+    discovered = await discoverTLSBootstrapConfig({ join, host, inputs, out, dryRun, dryRunClient: dryRun ? dryRunClient : undefined });
+    return discovered;
   });
 
   const bootstrapClient = memo(async (): Promise<KubeClient> => {
@@ -96,14 +97,32 @@ export async function buildJoinData(o: BuildJoinDataOptions): Promise<JoinData> 
     return createKubeClient({ kubeconfig: await tlsBootstrapConfig(), apiCallTimeoutMs });
   });
 
-  const client = memo(async (): Promise<KubeClient> => {
-    if (dryRun) {
-      const { RecordingKubeClient } = await import('../kube/dryrun.js');
-      return new RecordingKubeClient({ out, apiCallTimeoutMs });
+  let discovered: string | undefined;
+  /**
+   * Under --dry-run kubeadm's recorder, reading from the live cluster as kubeadm's does: through this
+   * run's admin.conf once it exists, else the discovered TLS bootstrap kubeconfig, else anonymously
+   * from the endpoint given on the command line. Made afresh on every call, as in kubeadm.
+   */
+  const dryRunClient = async (): Promise<KubeClient> => {
+    const { RecordingKubeClient } = await import('../kube/dryrun.js');
+    const { joinDryRunReactors } = await import('../kube/dryrun-fakes.js');
+    const { createKubeClient, loadKubeClient } = await import('../kube/client.js');
+    const admin = path.posix.join(kubeconfigDir, 'admin.conf');
+    let reads: KubeClient | undefined;
+    if (await host.exists(admin)) reads = await loadKubeClient(host, admin, { apiCallTimeoutMs });
+    else if (discovered !== undefined) reads = await createKubeClient({ kubeconfig: discovered, apiCallTimeoutMs });
+    else if (join.discovery.bootstrapToken) {
+      const { buildInsecureBootstrapKubeConfig } = await import('../discovery/token.js');
+      const { transportKubeconfig } = await import('../discovery/file.js');
+      reads = await createKubeClient({ kubeconfig: transportKubeconfig(buildInsecureBootstrapKubeConfig(join.discovery.bootstrapToken.apiServerEndpoint)), apiCallTimeoutMs });
     }
+    return new RecordingKubeClient({ out, apiCallTimeoutMs, reactors: joinDryRunReactors(), ...(reads ? { reads } : {}) });
+  };
+  const adminClient = memo(async (): Promise<KubeClient> => {
     const { loadKubeClient } = await import('../kube/client.js');
     return loadKubeClient(host, path.posix.join(kubeconfigDir, 'admin.conf'), { apiCallTimeoutMs });
   });
+  const client = (): Promise<KubeClient> => (dryRun ? dryRunClient() : adminClient());
 
   const initCfg = memo(async (): Promise<InitConfig> => {
     await tlsBootstrapConfig();

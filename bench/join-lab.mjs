@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// `join` on lab hosts: tskubeadm against upstream kubeadm, alternating, each join undone between runs
+// (`kubeadm reset -f` on the joined host, its Node deleted; reset also removes a control plane's etcd
+// member). One cluster serves every run: upstream `kubeadm init --upload-certs` on host 1 with the lab's
+// haproxy as controlPlaneEndpoint (so neither tool joins a cluster of its own making).
+//   - worker join on host 3, RUNS times per tool;
+//   - control-plane join on host 2 (--control-plane --certificate-key), RUNS times per tool.
+// Per-phase times come from the moment each phase's first output line arrives (same method for both
+// tools, since kubeadm prints no timings).
+//
+//   npm run build && npm run lab:build && RUNS=3 node bench/join-lab.mjs
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const lab = join(repo, 'test/lab');
+const RUNS = Number(process.env.RUNS ?? 3);
+const STATE = process.env.TSK_LAB_STATE ?? '/var/lib/tskubeadm-lab';
+const LB = '10.231.0.100:6443';
+const TOOLS = { tskubeadm: join(repo, 'bin/tskubeadm'), kubeadm: join(repo, '.lab/bin/kubeadm') };
+const IGNORE = '--ignore-preflight-errors=SystemVerification';
+
+if (process.getuid?.() !== 0) {
+  console.error('join-lab: run as root (the lab hosts use namespaces and cgroups)');
+  process.exit(1);
+}
+for (const [n, p] of Object.entries(TOOLS)) {
+  if (!existsSync(p)) {
+    console.error(`join-lab: ${n} missing at ${p}: run npm run build and npm run lab:build`);
+    process.exit(1);
+  }
+}
+
+function timed(cmd, args, env = {}) {
+  return new Promise((res, rej) => {
+    const t0 = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+    const p = spawn(cmd, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const lines = [];
+    let buf = '';
+    let all = '';
+    p.stdout.on('data', (d) => {
+      buf += d;
+      all += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        lines.push([ms(), buf.slice(0, i)]);
+        buf = buf.slice(i + 1);
+      }
+    });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', rej);
+    p.on('close', (code) => (code === 0 ? res({ lines, total: ms(), out: all }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${all.slice(-3000)}\n${err.slice(-3000)}`))));
+  });
+}
+const onHost = (n, ...args) => timed(join(lab, 'exec.sh'), ['-h', String(n), ...args]);
+
+// which join phase an output line belongs to, by its [tag] (and one line kubeadm tags kubelet-start)
+const TAG_PHASE = {
+  preflight: 'preflight', 'download-certs': 'control-plane-prepare', certs: 'control-plane-prepare', kubeconfig: 'control-plane-prepare',
+  'control-plane': 'control-plane-prepare', 'check-etcd': 'check-etcd', 'kubelet-start': 'kubelet-start', etcd: 'etcd-join',
+  'kubelet-check': 'kubelet-wait-bootstrap', 'mark-control-plane': 'control-plane-join', 'control-plane-check': 'wait-control-plane',
+};
+const ORDER = ['preflight', 'control-plane-prepare', 'check-etcd', 'kubelet-start', 'etcd-join', 'kubelet-wait-bootstrap', 'control-plane-join', 'wait-control-plane', 'done'];
+
+function phaseTimes(lines, total) {
+  const starts = new Map();
+  for (const [t, l] of lines) {
+    const m = /^\[([a-z-]+)\]/.exec(l);
+    let phase = m ? TAG_PHASE[m[1]] : undefined;
+    if (l.includes('Waiting for the kubelet to perform the TLS Bootstrap')) phase = 'kubelet-wait-bootstrap';
+    if (l.startsWith('This node has joined the cluster')) phase = 'done';
+    if (phase && !starts.has(phase)) starts.set(phase, t);
+  }
+  const seen = ORDER.filter((p) => starts.has(p)).map((p) => [p, starts.get(p)]);
+  const out = {};
+  for (let i = 0; i < seen.length; i++) out[seen[i][0]] = (seen[i + 1]?.[1] ?? total) - seen[i][1];
+  if (seen.length) out[seen[0][0]] += seen[0][1];
+  return out;
+}
+
+async function undo(n) {
+  await onHost(n, TOOLS.kubeadm, 'reset', '-f');
+  await onHost(n, 'rm', '-f', '/etc/cni/net.d/10-tsklab.conflist');
+  await onHost(1, 'kubectl', 'delete', 'node', `tsklab-h${n}`, '--ignore-not-found');
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+await timed('bash', [join(lab, 'up.sh')], { TSK_LAB_HOSTS: '3', TSK_LAB_LB: '1' });
+for (const n of [3, 2, 1]) {
+  const left = await onHost(n, 'sh', '-c', 'ls /etc/kubernetes 2>/dev/null | wc -l');
+  if (left.lines[0]?.[1].trim() !== '0') await undo(n).catch(() => undefined);
+}
+mkdirSync(STATE, { recursive: true });
+const cfgFile = join(STATE, 'kubeadm-bench-join.yaml');
+writeFileSync(cfgFile, readFileSync(join(lab, 'kubeadm-config.yaml'), 'utf8').replace('kind: ClusterConfiguration\n', `kind: ClusterConfiguration\ncontrolPlaneEndpoint: ${LB}\n`));
+const init = await onHost(1, TOOLS.kubeadm, 'init', '--config', cfgFile, '--upload-certs', IGNORE);
+const token = /--token (\S+)/.exec(init.out)[1];
+const pin = /--discovery-token-ca-cert-hash (\S+)/.exec(init.out)[1];
+const key = /--certificate-key (\S+)/.exec(init.out)[1];
+await timed('bash', [join(lab, 'install-cni.sh'), '-h', '1']);
+const WORKER = ['join', LB, '--token', token, '--discovery-token-ca-cert-hash', pin, IGNORE];
+const CONTROL_PLANE = [...WORKER, '--control-plane', '--certificate-key', key, '--apiserver-advertise-address', '10.231.0.12'];
+
+const results = { worker: { tskubeadm: [], kubeadm: [] }, 'control plane': { tskubeadm: [], kubeadm: [] } };
+for (const [kind, host, args] of [['worker', 3, WORKER], ['control plane', 2, CONTROL_PLANE]]) {
+  // one uncounted join per tool first (cold caches on the joining host)
+  for (const tool of ['kubeadm', 'tskubeadm']) {
+    await onHost(host, TOOLS[tool], ...args);
+    await undo(host);
+  }
+  for (let r = 0; r < RUNS; r++) {
+    for (const tool of r % 2 ? ['kubeadm', 'tskubeadm'] : ['tskubeadm', 'kubeadm']) {
+      const j = await onHost(host, TOOLS[tool], ...args);
+      results[kind][tool].push({ total: j.total, phases: phaseTimes(j.lines, j.total) });
+      console.error(`${kind} run ${r + 1} ${tool}: ${(j.total / 1000).toFixed(2)} s`);
+      await undo(host);
+    }
+  }
+}
+await undo(1);
+
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const row = (name, a, b) => `${name.padEnd(26)} ${fmt(a).padStart(9)} ${fmt(b).padStart(9)} ${(a / b).toFixed(2).padStart(7)}`;
+for (const kind of Object.keys(results)) {
+  const { tskubeadm: t, kubeadm: k } = results[kind];
+  console.log(`\n${kind} join, median of ${RUNS} runs each (alternating, reset and Node deleted between runs)`);
+  console.log(`${''.padEnd(26)} ${'tskubeadm'.padStart(9)} ${'kubeadm'.padStart(9)} ${'ratio'.padStart(7)}`);
+  console.log(row('join command', median(t.map((x) => x.total)), median(k.map((x) => x.total))));
+  const paired = t.map((x, i) => x.total / k[i].total);
+  console.log(`${'  per round ratio'.padEnd(26)} ${paired.map((r) => r.toFixed(2)).join(' ')}  (median ${median(paired).toFixed(2)})`);
+  console.log('per phase (from output line arrival):');
+  for (const p of ORDER) {
+    const a = t.map((x) => x.phases[p]).filter((x) => x !== undefined);
+    const b = k.map((x) => x.phases[p]).filter((x) => x !== undefined);
+    if (a.length && b.length) console.log(row(`  ${p}`, median(a), median(b)));
+  }
+}
