@@ -193,6 +193,8 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
   if (t.ca && !t.rejectUnauthorized) fail(file, `${clusterWhere}: specifying a root certificates file with the insecure flag is not allowed`);
   const serverName = overrides.tlsServerName ?? cluster?.tlsServerName;
   if (serverName) t.servername = serverName;
+  // not implemented: refused by name rather than ignored (client-go would honour them)
+  if (cluster?.proxyUrl && !overrides.server) fail(file, `${clusterWhere}: proxy-url is not supported by tskubeadm's API client`);
   const url = normalizeServer(server, t);
   checkTls(t, `${file ?? 'kubeconfig'}: ${clusterWhere}`);
   // credentials only travel over TLS
@@ -224,6 +226,8 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
     if (other['auth-provider']) problems.push(`authProvider cannot be provided in combination with an exec plugin for ${userName}`);
   }
   if (problems.length) fail(file, `invalid configuration: ${problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`}`);
+  const impersonation = ['as', 'as-uid', 'as-groups', 'as-user-extra'].filter((k) => other[k] !== undefined && other[k] !== null);
+  if (impersonation.length) fail(file, `${userWhere}: impersonation (${impersonation.join(', ')}) is not supported by tskubeadm's API client`);
   const provider = other['auth-provider'] as { name?: unknown } | undefined;
   if (provider && typeof provider === 'object') {
     // kubeadm registers no auth-provider plugin (client-go's rest.GetAuthProvider)

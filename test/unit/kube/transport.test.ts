@@ -232,6 +232,15 @@ describe('bad kubeconfigs are named clearly', () => {
     );
   });
 
+  it('what the client does not implement is refused by name, not ignored: proxy-url, impersonation', async () => {
+    expect(await err(kubeconfig({ token: 't' }, { 'proxy-url': 'http://proxy:3128' }))).toBe(
+      '/etc/kubernetes/kubelet.conf: cluster "kubernetes": proxy-url is not supported by tskubeadm\'s API client',
+    );
+    expect(await err(kubeconfig({ token: 't', as: 'someone', 'as-groups': ['g'] }))).toBe(
+      '/etc/kubernetes/kubelet.conf: user "u": impersonation (as, as-groups) is not supported by tskubeadm\'s API client',
+    );
+  });
+
   it('exec stanzas that client-go rejects', async () => {
     expect(await err(kubeconfig({ exec: { command: 'p' } }))).toBe(
       '/etc/kubernetes/kubelet.conf: invalid configuration: [apiVersion must be specified for u to use exec authentication plugin, interactiveMode must be specified for u to use exec authentication plugin]',
