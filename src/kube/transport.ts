@@ -4,7 +4,7 @@
 // - the current context picks the cluster and the user; with no current context, the unnamed
 //   cluster (the cluster-info kubeconfig of discovery has only that);
 // - certificate-authority(-data), insecure-skip-tls-verify, tls-server-name; client-certificate(-data)
-//   and client-key(-data); token, else tokenFile (re-read on every request: client-go's cached file
+//   and client-key(-data); token, else tokenFile (read again once a minute: client-go's cached file
 //   token source, whitespace trimmed); username/password; exec plugins (./execcred.ts);
 //   auth-provider is refused as kubeadm refuses it (it registers no auth-provider plugin);
 // - credentials are used only over https (client-go: IsConfigTransportTLS);
@@ -64,6 +64,9 @@ export interface KubeconfigInput {
 }
 
 class ConfigError extends KubeApiError {}
+
+/** how long a token read from a tokenFile is used before the file is read again (client-go: 1 min) */
+export const TOKEN_FILE_TTL_MS = 60_000;
 
 const fail = (file: string | undefined, msg: string): never => {
   throw new ConfigError(`${file ? `${file}: ` : ''}${msg}`);
@@ -195,7 +198,7 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
   const serverName = overrides.tlsServerName ?? cluster?.tlsServerName;
   if (serverName) t.servername = serverName;
   // not implemented: refused by name rather than ignored (client-go would honour them)
-  if (cluster?.proxyUrl && !overrides.server) fail(file, `${clusterWhere}: proxy-url is not supported by tskubeadm's API client`);
+  if (cluster?.proxyUrl) fail(file, `${clusterWhere}: proxy-url is not supported by tskubeadm's API client`);
   const url = normalizeServer(server, t);
   checkTls(t, `${file ?? 'kubeconfig'}: ${clusterWhere}`);
   // credentials only travel over TLS
@@ -258,10 +261,14 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
   else if (u.tokenFile) tokenFile = path.resolve(await cwd(), u.tokenFile);
   else if (username || password) staticAuth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
+  // client-go's cached file token source: the file is read again once its copy is a minute old
+  let tokenCache: { value: string; at: number } | undefined;
   const readToken = async (): Promise<string> => {
+    if (tokenCache && Date.now() - tokenCache.at < TOKEN_FILE_TTL_MS) return tokenCache.value;
     const text = (await read(u.tokenFile!, 'tokenFile', userName)).toString('utf8').trim();
     if (!text) fail(file, `${userWhere}: read empty token from file "${tokenFile}"`);
-    return `Bearer ${text}`;
+    tokenCache = { value: `Bearer ${text}`, at: Date.now() };
+    return tokenCache.value;
   };
   // client-go reads a tokenFile when the client is made (an error then) and again later
   if (tokenFile) await readToken();
