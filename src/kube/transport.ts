@@ -72,6 +72,16 @@ const fail = (file: string | undefined, msg: string): never => {
   throw new ConfigError(`${file ? `${file}: ` : ''}${msg}`);
 };
 
+/**
+ * The host path kubeadm reads for a kubeconfig's file reference (client-certificate, client-key,
+ * certificate-authority, tokenFile): absolute as written; relative against the working directory,
+ * which is "/" of the rootfs under --rootfs (kubeadm chroots and chdirs to "/"). For join's
+ * file discovery, which embeds these files into bootstrap-kubelet.conf.
+ */
+export function credentialPath(host: Pick<Host, 'rootfs'>, p: string): string {
+  return path.resolve(host.rootfs !== undefined ? '/' : process.cwd(), p);
+}
+
 async function defaultHost(): Promise<Host> {
   const { NodeHost } = await import('../host/node-host.js');
   return new NodeHost();
@@ -165,12 +175,11 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
 
   let hostP: Promise<Host> | undefined;
   const host = () => (hostP ??= input.host ? Promise.resolve(input.host) : defaultHost());
-  // relative paths: the working directory (see the header comment); "/" of the rootfs under --rootfs
-  const cwd = async () => ((await host()).rootfs !== undefined ? '/' : process.cwd());
   /** a file's bytes, or client-go's words for why not */
   const tryRead = async (p: string, what: string, entry: string): Promise<Buffer | string> => {
     try {
-      return await (await host()).readFile(path.resolve(await cwd(), p));
+      const h = await host();
+      return await h.readFile(credentialPath(h, p));
     } catch (e) {
       return `unable to read ${what} ${p} for ${entry} due to ${errText(e)}`;
     }
@@ -258,7 +267,7 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
   let tokenFile: string | undefined;
   if (overrides.token) staticAuth = `Bearer ${overrides.token}`;
   else if (u.token) staticAuth = `Bearer ${u.token}`;
-  else if (u.tokenFile) tokenFile = path.resolve(await cwd(), u.tokenFile);
+  else if (u.tokenFile) tokenFile = credentialPath(await host(), u.tokenFile);
   else if (username || password) staticAuth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
   // client-go's cached file token source: the file is read again once its copy is a minute old
