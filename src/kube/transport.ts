@@ -4,7 +4,7 @@
 // - the current context picks the cluster and the user; with no current context, the unnamed
 //   cluster (the cluster-info kubeconfig of discovery has only that);
 // - certificate-authority(-data), insecure-skip-tls-verify, tls-server-name; client-certificate(-data)
-//   and client-key(-data); token, else tokenFile (re-read on every request: client-go's cached file
+//   and client-key(-data); token, else tokenFile (read again once a minute: client-go's cached file
 //   token source, whitespace trimmed); username/password; exec plugins (./execcred.ts);
 //   auth-provider is refused as kubeadm refuses it (it registers no auth-provider plugin);
 // - credentials are used only over https (client-go: IsConfigTransportTLS);
@@ -65,9 +65,22 @@ export interface KubeconfigInput {
 
 class ConfigError extends KubeApiError {}
 
+/** how long a token read from a tokenFile is used before the file is read again (client-go: 1 min) */
+export const TOKEN_FILE_TTL_MS = 60_000;
+
 const fail = (file: string | undefined, msg: string): never => {
   throw new ConfigError(`${file ? `${file}: ` : ''}${msg}`);
 };
+
+/**
+ * The host path kubeadm reads for a kubeconfig's file reference (client-certificate, client-key,
+ * certificate-authority, tokenFile): absolute as written; relative against the working directory,
+ * which is "/" of the rootfs under --rootfs (kubeadm chroots and chdirs to "/"). For join's
+ * file discovery, which embeds these files into bootstrap-kubelet.conf.
+ */
+export function credentialPath(host: Pick<Host, 'rootfs'>, p: string): string {
+  return path.resolve(host.rootfs !== undefined ? '/' : process.cwd(), p);
+}
 
 async function defaultHost(): Promise<Host> {
   const { NodeHost } = await import('../host/node-host.js');
@@ -84,7 +97,8 @@ function checkTls(t: TlsOptions, where: string): void {
   }
   if (t.cert || t.key) {
     try {
-      tls.createSecureContext({ cert: t.cert, key: t.key });
+      // ca: [] keeps node from loading its whole root store for this check
+      tls.createSecureContext({ ca: [], cert: t.cert, key: t.key });
     } catch (e) {
       throw new ConfigError(`${where}: invalid client certificate/key pair: ${errText(e)}`);
     }
@@ -161,12 +175,11 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
 
   let hostP: Promise<Host> | undefined;
   const host = () => (hostP ??= input.host ? Promise.resolve(input.host) : defaultHost());
-  // relative paths: the working directory (see the header comment); "/" of the rootfs under --rootfs
-  const cwd = async () => ((await host()).rootfs !== undefined ? '/' : process.cwd());
   /** a file's bytes, or client-go's words for why not */
   const tryRead = async (p: string, what: string, entry: string): Promise<Buffer | string> => {
     try {
-      return await (await host()).readFile(path.resolve(await cwd(), p));
+      const h = await host();
+      return await h.readFile(credentialPath(h, p));
     } catch (e) {
       return `unable to read ${what} ${p} for ${entry} due to ${errText(e)}`;
     }
@@ -193,6 +206,8 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
   if (t.ca && !t.rejectUnauthorized) fail(file, `${clusterWhere}: specifying a root certificates file with the insecure flag is not allowed`);
   const serverName = overrides.tlsServerName ?? cluster?.tlsServerName;
   if (serverName) t.servername = serverName;
+  // not implemented: refused by name rather than ignored (client-go would honour them)
+  if (cluster?.proxyUrl) fail(file, `${clusterWhere}: proxy-url is not supported by tskubeadm's API client`);
   const url = normalizeServer(server, t);
   checkTls(t, `${file ?? 'kubeconfig'}: ${clusterWhere}`);
   // credentials only travel over TLS
@@ -224,6 +239,8 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
     if (other['auth-provider']) problems.push(`authProvider cannot be provided in combination with an exec plugin for ${userName}`);
   }
   if (problems.length) fail(file, `invalid configuration: ${problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`}`);
+  const impersonation = ['as', 'as-uid', 'as-groups', 'as-user-extra'].filter((k) => other[k] !== undefined && other[k] !== null);
+  if (impersonation.length) fail(file, `${userWhere}: impersonation (${impersonation.join(', ')}) is not supported by tskubeadm's API client`);
   const provider = other['auth-provider'] as { name?: unknown } | undefined;
   if (provider && typeof provider === 'object') {
     // kubeadm registers no auth-provider plugin (client-go's rest.GetAuthProvider)
@@ -250,13 +267,17 @@ export async function transportFromKubeconfig(input: KubeconfigInput, overrides:
   let tokenFile: string | undefined;
   if (overrides.token) staticAuth = `Bearer ${overrides.token}`;
   else if (u.token) staticAuth = `Bearer ${u.token}`;
-  else if (u.tokenFile) tokenFile = path.resolve(await cwd(), u.tokenFile);
+  else if (u.tokenFile) tokenFile = credentialPath(await host(), u.tokenFile);
   else if (username || password) staticAuth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
+  // client-go's cached file token source: the file is read again once its copy is a minute old
+  let tokenCache: { value: string; at: number } | undefined;
   const readToken = async (): Promise<string> => {
+    if (tokenCache && Date.now() - tokenCache.at < TOKEN_FILE_TTL_MS) return tokenCache.value;
     const text = (await read(u.tokenFile!, 'tokenFile', userName)).toString('utf8').trim();
     if (!text) fail(file, `${userWhere}: read empty token from file "${tokenFile}"`);
-    return `Bearer ${text}`;
+    tokenCache = { value: `Bearer ${text}`, at: Date.now() };
+    return tokenCache.value;
   };
   // client-go reads a tokenFile when the client is made (an error then) and again later
   if (tokenFile) await readToken();

@@ -189,6 +189,7 @@ export interface KubeconfigCluster {
   certificateAuthorityData?: Buffer;
   insecureSkipTLSVerify?: boolean;
   tlsServerName?: string;
+  proxyUrl?: string;
 }
 export interface KubeconfigContext {
   name: string;
@@ -281,6 +282,8 @@ export function parseKubeconfig(text: string | Uint8Array, file = 'kubeconfig'):
     if (cl['insecure-skip-tls-verify'] === true) out.insecureSkipTLSVerify = true;
     const sn = str(cl['tls-server-name'], file, `${where}.cluster.tls-server-name`);
     if (sn !== undefined) out.tlsServerName = sn;
+    const proxy = str(cl['proxy-url'], file, `${where}.cluster.proxy-url`);
+    if (proxy) out.proxyUrl = proxy;
     return out;
   });
   const contexts = list(root.contexts, file, 'contexts').map((c, i) => {

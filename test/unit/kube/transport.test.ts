@@ -1,7 +1,7 @@
 // kubeconfig -> TLS options and credentials (src/kube/transport.ts). Expected messages are client-go's
 // (k8s.io/client-go@v0.37.2 tools/clientcmd/validation.go, transport/transport.go,
 // plugin/pkg/client/auth/exec/exec.go, rest/plugin.go); file references go through the host layer.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeHost } from '../../helpers/fake-host.js';
 import type { Host } from '../../../src/host/types.js';
 import { createCertificate, type CertTemplate } from '../../../src/pki/certs.js';
@@ -135,13 +135,20 @@ users: null
     expect((await t.credentials()).authorization).toBe('Bearer from-cwd');
   });
 
-  it('tokenFile: trimmed, re-read for every request; a token wins over it', async () => {
+  it('tokenFile: trimmed, read again once its copy is a minute old (client-go: time.Minute); a token wins over it', async () => {
     const h = await rootfsHost();
     await h.write('/var/run/token', '  first\n');
     const t = await transportFromKubeconfig({ kubeconfig: kubeconfig({ tokenFile: '/var/run/token' }), host: h });
     expect((await t.credentials()).authorization).toBe('Bearer first');
     await h.write('/var/run/token', 'second');
-    expect((await t.credentials()).authorization).toBe('Bearer second');
+    expect((await t.credentials()).authorization).toBe('Bearer first');
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    try {
+      expect((await t.credentials()).authorization).toBe('Bearer second');
+    } finally {
+      clock.mockRestore();
+    }
     const both = await transportFromKubeconfig({ kubeconfig: kubeconfig({ token: 'inline', tokenFile: '/var/run/token' }), host: h });
     expect((await both.credentials()).authorization).toBe('Bearer inline');
   });
@@ -229,6 +236,15 @@ describe('bad kubeconfigs are named clearly', () => {
   it('auth-provider: kubeadm has no auth-provider plugin', async () => {
     expect(await err(kubeconfig({ 'auth-provider': { name: 'oidc', config: {} } }))).toBe(
       '/etc/kubernetes/kubelet.conf: user "u": no Auth Provider found for name "oidc"',
+    );
+  });
+
+  it('what the client does not implement is refused by name, not ignored: proxy-url, impersonation', async () => {
+    expect(await err(kubeconfig({ token: 't' }, { 'proxy-url': 'http://proxy:3128' }))).toBe(
+      '/etc/kubernetes/kubelet.conf: cluster "kubernetes": proxy-url is not supported by tskubeadm\'s API client',
+    );
+    expect(await err(kubeconfig({ token: 't', as: 'someone', 'as-groups': ['g'] }))).toBe(
+      '/etc/kubernetes/kubelet.conf: user "u": impersonation (as, as-groups) is not supported by tskubeadm\'s API client',
     );
   });
 
