@@ -70,7 +70,7 @@ Example:
   if (lazy.init) lazy.init.addInitCommand(program, ctx);
   else program.command('init').description(INIT_DESCRIPTION);
   if (lazy.join) lazy.join.addJoinCommand(program, ctx);
-  else program.command('join').description(JOIN_DESCRIPTION);
+  else program.command('join').description(JOIN_DESCRIPTION).argument('[api-server-endpoint...]');
   if (lazy.reset) lazy.reset.addResetCommand(program, ctx);
   else program.command('reset').description('Undo, as far as it can, what init or join did to this host');
   if (lazy.token) lazy.token.addTokenCommand(program, ctx);

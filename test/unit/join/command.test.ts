@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTmp, cli, snapshot, tmpDir } from '../cli/helpers.js';
+import { cleanupTmp, cli, snapshot, tmpDir } from '../../helpers/cli.js';
 
 afterAll(cleanupTmp);
 

@@ -6,7 +6,8 @@ import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTmp, cli, errorLines, tmpDir, upstream } from './helpers.js';
+import { cleanupTmp, cli, errorLines, tmpDir } from '../helpers/cli.js';
+import { upstream } from './helpers/upstream.js';
 
 afterAll(cleanupTmp);
 
