@@ -85,8 +85,8 @@ lb_stop_haproxy() {
   p=$(lb_pid)
   [ -n "$p" ] || return 0
   kill -TERM "$p" 2>/dev/null || true
-  for i in $(seq 1 50); do [ -d "/proc/$p" ] || break; sleep 0.1; done
-  kill -KILL "$p" 2>/dev/null || true
+  for i in $(seq 1 50); do [ -n "$(lb_pid)" ] || break; sleep 0.1; done
+  [ -z "$(lb_pid)" ] || kill -KILL "$p" 2>/dev/null || true
   rm -f "$LB_DIR/log/haproxy.pid"
 }
 
