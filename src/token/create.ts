@@ -63,10 +63,6 @@ export async function runCreateToken(o: CreateTokenOptions): Promise<void> {
   // kubeadm only finds this out after the token is created; refusing first leaves nothing behind
   if (!o.printJoinCommand && o.certificateKey !== '') throw new UsageError('cannot use --certificate-key without --print-join-command');
 
-  const file = await kubeconfigPath(o.host, o.kubeconfig, o.env);
-  o.out.v(1, `[token] getting Clientsets from kubeconfig file`);
-  const client = await tokenClient({ host: o.host, file, dryRun: o.dryRun, out: o.out });
-
   o.out.v(1, '[token] loading configurations');
   const fromFlags = o.configText === undefined;
   const cfg = await loadInitConfig({
@@ -82,6 +78,12 @@ export async function runCreateToken(o: CreateTokenOptions): Promise<void> {
     },
   });
   for (const w of cfg.warnings) o.out.warn(w);
+
+  // kubeadm reads the kubeconfig before the configuration; checking the configuration first refuses
+  // bad flags without a cluster
+  const file = await kubeconfigPath(o.host, o.kubeconfig, o.env);
+  o.out.v(1, `[token] getting Clientsets from kubeconfig file`);
+  const client = await tokenClient({ host: o.host, file, dryRun: o.dryRun, out: o.out });
 
   o.out.v(1, '[token] creating token');
   const { updateOrCreateTokens } = await import('../phases/init/cluster/bootstraptoken.js');

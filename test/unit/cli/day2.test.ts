@@ -187,6 +187,15 @@ describe('token flags are checked before the cluster is contacted (exit 3)', () 
     expect(ours.stdout).toBe('');
   });
 
+  it('bad --usages and --groups are refused, each named, before the kubeconfig is read', async () => {
+    const r = await cli(['token', 'create', '--usages', 'foo,authentication', '--groups', 'system:bad', ...nokube]);
+    expect(r.code).toBe(3);
+    // upstream's validation messages (ValidateUsages, ValidateBootstrapGroupName)
+    expect(r.stderr).toContain('invalid bootstrap token usage string: foo, valid usage options: signing,authentication');
+    expect(r.stderr).toContain('bootstrap group "system:bad" is invalid (must match \\Asystem:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]\\z)');
+    expect(r.stderr).not.toContain('/nonexistent');
+  });
+
   it('--print-join-command does not swallow the [token] that follows it', async () => {
     // the token is parsed (and found malformed) rather than read as the flag's value
     const ours = await cli(['token', 'create', '--print-join-command', 'bad', ...nokube]);
