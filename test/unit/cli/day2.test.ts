@@ -125,6 +125,20 @@ describe('config images list: the same list as upstream kubeadm', () => {
   });
 });
 
+describe('config images pull', () => {
+  it('without a runtime at --cri-socket it fails as upstream does, before any pull', async () => {
+    const sock = path.join(tmpDir('tsk-cri-'), 'none.sock');
+    const args = ['config', 'images', 'pull', '--kubernetes-version', 'v1.37.2', '--cri-socket', `unix://${sock}`];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).toBe(1);
+    expect(ours.code).toBe(1);
+    expect(ours.stdout).toBe('');
+    expect(errorLines(ours.stderr)).toEqual(errorLines(theirs.stderr));
+    expect(ours.stderr).toContain(`dial unix ${sock}: connect: no such file or directory`);
+  });
+});
+
 describe('token generate', () => {
   it('prints one "[a-z0-9]{6}.[a-z0-9]{16}" token per run, like upstream', async () => {
     const seen = new Set<string>();
