@@ -76,6 +76,8 @@ export async function runImagesPull(i: ImagesConfigInput): Promise<void> {
   const { createCriClient } = await import('../cri/index.js');
   const cri = createCriClient(cfg.init.nodeRegistration.criSocket, { host: i.host });
   try {
+    // kubeadm's Connect: the runtime must answer before the first pull
+    await cri.connect();
     for (const image of requiredImages(cfg.cluster)) {
       try {
         await cri.pullImage(image);

@@ -5,6 +5,7 @@ import type { Host } from '../host/types.js';
 import type { Output } from '../output.js';
 import { TskError, UsageError } from '../errors.js';
 import { generateBootstrapToken } from '../util/token.js';
+import { KUBERNETES_VERSION } from '../versions.js';
 import { oneLineJoinCommand } from '../util/joincommand.js';
 import { kubeconfigPath, tokenClient } from './client.js';
 import { joinTarget } from './joinline.js';
@@ -38,7 +39,18 @@ function tokenDocument(o: CreateTokenOptions): string {
   const t: Record<string, unknown> = { ttl: o.ttl, usages: o.usages, groups: o.groups };
   if (o.token) t.token = o.token;
   if (o.description) t.description = o.description;
-  return JSON.stringify({ apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'InitConfiguration', bootstrapTokens: [t] });
+  return JSON.stringify({ apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'InitConfiguration', bootstrapTokens: [t] }) + '\n---\n' + PINNED_CLUSTER;
+}
+
+/**
+ * kubeadm hands LoadOrDefaultInitConfiguration a ClusterConfiguration pinned to its own version (so no
+ * version label is looked up); it applies whenever the file has no ClusterConfiguration of its own.
+ */
+const PINNED_CLUSTER = JSON.stringify({ apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'ClusterConfiguration', kubernetesVersion: KUBERNETES_VERSION });
+
+function withPinnedCluster(text: string): string {
+  if (/^kind:\s*["']?ClusterConfiguration["']?\s*$/m.test(text)) return text;
+  return text.replace(/\n*$/, '\n') + '---\n' + PINNED_CLUSTER + '\n';
 }
 
 export async function runCreateToken(o: CreateTokenOptions): Promise<void> {
@@ -51,14 +63,10 @@ export async function runCreateToken(o: CreateTokenOptions): Promise<void> {
   // kubeadm only finds this out after the token is created; refusing first leaves nothing behind
   if (!o.printJoinCommand && o.certificateKey !== '') throw new UsageError('cannot use --certificate-key without --print-join-command');
 
-  const file = await kubeconfigPath(o.host, o.kubeconfig, o.env);
-  o.out.v(1, `[token] getting Clientsets from kubeconfig file`);
-  const client = await tokenClient({ host: o.host, file, dryRun: o.dryRun, out: o.out });
-
   o.out.v(1, '[token] loading configurations');
   const fromFlags = o.configText === undefined;
   const cfg = await loadInitConfig({
-    text: fromFlags ? tokenDocument(o) : o.configText!,
+    text: fromFlags ? tokenDocument(o) : withPinnedCluster(o.configText!),
     ...(fromFlags ? {} : { fileName: o.configPath! }),
     flags: {},
     flagsSet: [],
@@ -70,6 +78,12 @@ export async function runCreateToken(o: CreateTokenOptions): Promise<void> {
     },
   });
   for (const w of cfg.warnings) o.out.warn(w);
+
+  // kubeadm reads the kubeconfig before the configuration; checking the configuration first refuses
+  // bad flags without a cluster
+  const file = await kubeconfigPath(o.host, o.kubeconfig, o.env);
+  o.out.v(1, `[token] getting Clientsets from kubeconfig file`);
+  const client = await tokenClient({ host: o.host, file, dryRun: o.dryRun, out: o.out });
 
   o.out.v(1, '[token] creating token');
   const { updateOrCreateTokens } = await import('../phases/shared/cluster/bootstraptoken.js');

@@ -126,6 +126,20 @@ describe('config images list: the same list as upstream kubeadm', () => {
   });
 });
 
+describe('config images pull', () => {
+  it('without a runtime at --cri-socket it fails as upstream does, before any pull', async () => {
+    const sock = path.join(tmpDir('tsk-cri-'), 'none.sock');
+    const args = ['config', 'images', 'pull', '--kubernetes-version', 'v1.37.2', '--cri-socket', `unix://${sock}`];
+    const ours = await cli(args);
+    const theirs = upstream(args);
+    expect(theirs.code).toBe(1);
+    expect(ours.code).toBe(1);
+    expect(ours.stdout).toBe('');
+    expect(errorLines(ours.stderr)).toEqual(errorLines(theirs.stderr));
+    expect(ours.stderr).toContain(`dial unix ${sock}: connect: no such file or directory`);
+  });
+});
+
 describe('token generate', () => {
   it('prints one "[a-z0-9]{6}.[a-z0-9]{16}" token per run, like upstream', async () => {
     const seen = new Set<string>();
@@ -186,6 +200,15 @@ describe('token flags are checked before the cluster is contacted (exit 3)', () 
     expect(ours.code).toBe(3);
     expect(errorLines(ours.stderr)).toEqual(['error: cannot use --certificate-key without --print-join-command']);
     expect(ours.stdout).toBe('');
+  });
+
+  it('bad --usages and --groups are refused, each named, before the kubeconfig is read', async () => {
+    const r = await cli(['token', 'create', '--usages', 'foo,authentication', '--groups', 'system:bad', ...nokube]);
+    expect(r.code).toBe(3);
+    // upstream's validation messages (ValidateUsages, ValidateBootstrapGroupName)
+    expect(r.stderr).toContain('invalid bootstrap token usage string: foo, valid usage options: signing,authentication');
+    expect(r.stderr).toContain('bootstrap group "system:bad" is invalid (must match \\Asystem:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]\\z)');
+    expect(r.stderr).not.toContain('/nonexistent');
   });
 
   it('--print-join-command does not swallow the [token] that follows it', async () => {
