@@ -118,7 +118,7 @@ async function readSnapshot(host: Host, certDir: string, kubeDir: string): Promi
 // ---------------------------------------------------------------------------------------------
 // check-expiration
 
-const OUTPUT_FORMATS = ['text', 'json', 'yaml'];
+const OUTPUT_FORMATS = ['text', 'json', 'yaml', 'kyaml'];
 
 export async function runCheckExpiration(ctx: CliContext, opts: CommonCertFlags & { output: string }): Promise<void> {
   const format = opts.output;
