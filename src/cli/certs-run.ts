@@ -79,6 +79,7 @@ async function internalConfig(ctx: CliContext, host: Host, inputs: Host, flags: 
         const { fetchClusterState } = await import('../phases/reset/cluster.js');
         const state = await fetchClusterState({ client, host, out: prefixed(out, prefix, quiet), apiCallTimeoutMs: 60_000 });
         if (!quiet) out.println();
+        out.v(1, `Overriding the cluster certificate directory with the value from command line flag --cert-dir: ${flags.certDir}`);
         state.cluster.certificatesDir = flags.certDir;
         return state.cluster;
       } catch (e) {
