@@ -134,6 +134,8 @@ async function train() {
       // a second round reuses what the first wrote: the load-and-verify paths
       phase('certs', 'all'),
       phase('kubeconfig', 'all'),
+      ['certs', 'check-expiration', '--rootfs', root, '--config', cfg],
+      ['certs', 'certificate-key'],
     ];
     for (const argv of runs) {
       const code = await exports.run(argv, { stdout: sink(), stderr: sink() }, { env: { PATH: process.env.PATH ?? '' } });

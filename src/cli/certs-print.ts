@@ -52,7 +52,30 @@ export function expirationTable(info: ExpirationInfo): string {
   return tabwrite(rows.join('\n') + '\n', { minWidth: 10, padding: 3 });
 }
 
+/**
+ * KYAML (sigs.k8s.io/yaml/kyaml) for this object's shape: struct field order, double-quoted strings,
+ * trailing commas, lists of objects "cuddled" as [{ ... }, { ... }].
+ */
+export function toKyaml(obj: Record<string, unknown>): string {
+  const scalar = (v: unknown): string => (v === null || v === undefined ? 'null' : typeof v === 'string' ? JSON.stringify(v) : String(v));
+  const fields = (o: Record<string, unknown>, indent: string): string =>
+    Object.entries(o)
+      .map(([k, v]) => `${indent}${k}: ${value(v, indent)},\n`)
+      .join('');
+  const value = (v: unknown, indent: string): string => {
+    if (Array.isArray(v)) {
+      if (v.length === 0) return '[]';
+      const inner = indent + '  ';
+      return '[{\n' + v.map((e) => fields(e as Record<string, unknown>, inner)).join(`${indent}}, {\n`) + `${indent}}]`;
+    }
+    if (v !== null && typeof v === 'object') return '{\n' + fields(v as Record<string, unknown>, indent + '  ') + `${indent}}`;
+    return scalar(v);
+  };
+  return `---\n{\n${fields(obj, '  ')}}\n`;
+}
+
 export async function renderExpiration(info: ExpirationInfo, format: string): Promise<string> {
+  if (format === 'kyaml') return toKyaml(expirationObject(info));
   if (format === 'json') return JSON.stringify(expirationObject(info), null, 4) + '\n';
   if (format === 'yaml') {
     const { toGoYaml } = await import('../manifests/goyaml.js');

@@ -75,6 +75,7 @@ async function internalConfig(ctx: CliContext, host: Host, inputs: Host, flags: 
         const { fetchClusterState } = await import('../phases/reset/cluster.js');
         const state = await fetchClusterState({ client, host, out: prefixed(out, prefix, quiet), apiCallTimeoutMs: 60_000 });
         if (!quiet) out.println();
+        out.v(1, `Overriding the cluster certificate directory with the value from command line flag --cert-dir: ${flags.certDir}`);
         state.cluster.certificatesDir = flags.certDir;
         return state.cluster;
       } catch (e) {
@@ -114,7 +115,7 @@ async function readSnapshot(host: Host, certDir: string, kubeDir: string): Promi
 // ---------------------------------------------------------------------------------------------
 // check-expiration
 
-const OUTPUT_FORMATS = ['text', 'json', 'yaml'];
+const OUTPUT_FORMATS = ['text', 'json', 'yaml', 'kyaml'];
 
 export async function runCheckExpiration(ctx: CliContext, opts: CommonCertFlags & { output: string }): Promise<void> {
   const format = opts.output;

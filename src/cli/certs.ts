@@ -67,7 +67,7 @@ afterwards (and copy the file wherever else it is used).`,
   ).action(renewAction('all'));
 
   commonFlags(certs.command('check-expiration').description('Show when the certificates of this control-plane node expire'))
-    .option('-o, --output <format>', 'output format: text, json or yaml', 'text')
+    .option('-o, --output <format>', 'output format: text, json, yaml or kyaml', 'text')
     .action(async (opts: CommonCertFlags & { output: string }) => {
       const { runCheckExpiration } = await import('./certs-run.js');
       await runCheckExpiration(ctx, opts);

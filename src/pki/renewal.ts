@@ -317,6 +317,9 @@ export async function renderRenewal(h: RenewHandler, snap: PkiSnapshot, o: Renew
 async function renderKubeconfigDoc(doc: Record<string, unknown>): Promise<string> {
   const { toGoYaml } = await import('../manifests/goyaml.js');
   const out: Record<string, unknown> = { ...doc };
+  // preferences is omitzero in client-go's v1 Config
+  const prefs = out.preferences;
+  if (prefs !== null && typeof prefs === 'object' && !Array.isArray(prefs) && Object.keys(prefs).length === 0) delete out.preferences;
   for (const k of ['clusters', 'contexts', 'users']) {
     if (Array.isArray(out[k])) out[k] = [...(out[k] as Named[])].sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : 0));
   }
