@@ -40,6 +40,12 @@ async function tskReset(n: number): Promise<void> {
   await onHost(n, ['rm', '-f', '/etc/cni/net.d/10-tsklab.conflist']);
 }
 
+/** reset a joined host and delete its Node, as an operator does before the host joins again */
+async function leave(n: number): Promise<void> {
+  await tskReset(n);
+  await onHost(1, ['kubectl', 'delete', 'node', `tsklab-h${n}`, '--ignore-not-found']);
+}
+
 async function readyNodes(want: number): Promise<string> {
   return eventually(
     `${want} Ready nodes`,
@@ -196,12 +202,13 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
   }
 
   it('bad input on a fresh host: wrong CA hash, unknown and expired tokens, unreachable endpoint, a name a Ready Node has', async () => {
-    await tskReset(3);
+    await leave(3);
     const token = tokenOf(join!.worker);
     const pin = pinOf(join!.worker);
     expect(pin).toMatch(PIN_RE);
     const wrongPin = `sha256:${'0'.repeat(64)}`;
-    console.log('wrong pin', await refusedWithNothingWritten(3, [tskubeadm, 'join', LB_ENDPOINT, '--token', token, '--discovery-token-ca-cert-hash', wrongPin, IGNORE], 1, `none of the public keys "${wrongPin}" are pinned`));
+    // kubeadm's message names the CA key it found, which no pin matches
+    console.log('wrong pin', await refusedWithNothingWritten(3, [tskubeadm, 'join', LB_ENDPOINT, '--token', token, '--discovery-token-ca-cert-hash', wrongPin, IGNORE], 1, `none of the public keys "${pin}" are pinned`));
     const unknown = await joinConfigFile(3, { token: 'zzzzzz.0123456789abcdef', pin });
     console.log('unknown token', await refusedWithNothingWritten(3, [tskubeadm, 'join', '--config', unknown], 1, 'token id "zzzzzz" is invalid for this cluster or it has expired'));
     // a token that existed and expired: the controller-manager drops its signature from cluster-info
@@ -230,7 +237,8 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
       const good = await joinConfigFile(3, { token, pin, controlPlane: join!.certificateKey });
       await refusedWithNothingWritten(3, [tskubeadm, 'join', '--config', good], 1, 'init phase upload-certs --upload-certs');
     } finally {
-      await onHost(1, [tskubeadm, 'init', 'phase', 'upload-certs', '--upload-certs', '--certificate-key', join!.certificateKey, '--config', writeHaKubeadmConfig()]);
+      // --certificate-key cannot go with --config (kubeadm's rule); the defaults name the same files
+      await onHost(1, [tskubeadm, 'init', 'phase', 'upload-certs', '--upload-certs', '--certificate-key', join!.certificateKey]);
     }
     const cm = await kubectl('-n', 'kube-system', 'get', 'configmap', 'kubeadm-config', '-o', 'jsonpath={.data.ClusterConfiguration}');
     expect(cm).toContain(`controlPlaneEndpoint: ${LB_ENDPOINT}`);
@@ -272,14 +280,14 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
     for (const f of ['/var/lib/kubelet/config.yaml', '/var/lib/kubelet/kubeadm-flags.env', '/var/lib/kubelet/instance-config.yaml', '/etc/kubernetes/pki/ca.crt', '/etc/kubernetes/kubelet.conf']) {
       expect(files.tskWorker!.get(f)?.content?.toString(), f).toBe(theirs.get(f)?.content?.toString());
     }
-    await tskReset(3);
-    // and tskubeadm joins it again (the node object is reused)
+    await leave(3);
+    // and tskubeadm joins it again
     const again = await onHostResultN(3, [...tsk(join!.worker), IGNORE], 12 * MIN);
     expect(again.code, again.stderr).toBe(0);
   }, 25 * MIN);
 
   it('a control-plane join that fails after adding its etcd member (no etcd image on the host) takes the member back', async () => {
-    await tskReset(2);
+    await leave(2);
     expect((await etcdMembers(1)).map((m) => m.name)).toEqual(['tsklab-h1']);
     const image = (await onHost(2, ['crictl', 'images', '-o', 'json'])).match(/"(registry\.k8s\.io\/etcd:[^"]+)"/)?.[1];
     expect(image).toBeDefined();
@@ -298,7 +306,7 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
       expect((await kubectl('get', '--raw', '/readyz')).trim()).toBe('ok');
     } finally {
       await onHost(2, ['ctr', '-n', 'k8s.io', 'images', 'import', tar]);
-      await tskReset(2);
+      await leave(2);
     }
   }, 15 * MIN);
 
