@@ -80,7 +80,9 @@ export const etcdJoinPhase: Phase<JoinData> = {
       d.out.print('etcd', 'Would wait for the new etcd member to join the cluster');
       return;
     }
-    const { promoteStackedEtcdMember } = await import('../../etcd/index.js');
-    await promoteStackedEtcdMember(etcd, peerURL, out);
+    const { promoteStackedEtcdMember, ETCD_HEALTHY_CHECK_INTERVAL_MS, ETCD_HEALTHY_CHECK_RETRIES } = await import('../../etcd/index.js');
+    // kubeadm's budget (8 checks 5 s apart, "up to 40s"), checked every 250 ms
+    const budget = ETCD_HEALTHY_CHECK_INTERVAL_MS * ETCD_HEALTHY_CHECK_RETRIES;
+    await promoteStackedEtcdMember(etcd, peerURL, out, { intervalMs: 250, retries: budget / 250 });
   },
 };
