@@ -10,7 +10,7 @@ import { errorMessage, TskError, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 import type { ClusterConfiguration, InitConfig } from '../config/types.js';
 import type { CliContext } from './context.js';
-import type { CommonCertFlags } from './certs.js';
+import type { CommonCertFlags } from './certs-flags.js';
 import { hostDefaults, readConfigFile } from './input.js';
 import { generateBootstrapToken } from '../util/token.js';
 import { KUBERNETES_VERSION } from '../versions.js';
@@ -151,7 +151,7 @@ export async function runRenew(ctx: CliContext, name: string, opts: CommonCertFl
   const handlers = name === 'all' ? all : all.filter((h) => h.name === name);
   if (handlers.length === 0) {
     // an etcd certificate with external etcd: kubeadm's manager does not know it, and says it is missing
-    const { RENEW_TARGETS } = await import('./certs.js');
+    const { RENEW_TARGETS } = await import('./certs-flags.js');
     out.println(`MISSING! ${RENEW_TARGETS.find(([n]) => n === name)?.[1] ?? name}`);
     return;
   }

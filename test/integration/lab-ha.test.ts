@@ -25,17 +25,22 @@ import {
   lbServers,
   resetHosts,
   snapshotHostFiles,
+  sortedInitialCluster,
   startApiserver,
   stopApiserver,
   waitLbServer,
+  type FileSnapshot,
   type JoinCommands,
 } from '../lab/fixture/ha.js';
+import { onHostResultN, tskubeadm } from './helpers/lab.js';
 
 const IGNORE = '--ignore-preflight-errors=SystemVerification'; // cgroup v1 host (see test/lab/README.md)
 
 describe('lab HA: upstream kubeadm, two control planes and a worker behind haproxy', () => {
   let release: (() => void) | undefined;
   let join: JoinCommands | undefined;
+  /** what upstream's joins left on hosts 2 and 3, for the tskubeadm joins on the same cluster */
+  const upstreamFiles: Record<number, FileSnapshot> = {};
   const took: Record<string, number> = {};
   const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     const t = Date.now();
@@ -134,6 +139,7 @@ describe('lab HA: upstream kubeadm, two control planes and a worker behind hapro
     );
     // upstream's files on a worker joined through the balancer (logged: the reference for tskubeadm's join)
     const files = await snapshotHostFiles(3, undefined, { exclude: /^\/var\/lib\/kubelet\/pods\// });
+    upstreamFiles[3] = files;
     console.log(
       [...files].map(([p, e]) => `${e.type} ${e.mode.padStart(4, '0')} ${e.uid}:${e.gid} ${p}${e.target ? ` -> ${e.target}` : ''}`).join('\n'),
     );
@@ -223,6 +229,50 @@ describe('lab HA: upstream kubeadm, two control planes and a worker behind hapro
     }
     await waitLbServer(1, 'UP');
   }, 12 * MIN);
+
+  it('tskubeadm join (worker, then control plane) on this upstream-made cluster leaves the files kubeadm join left', async () => {
+    expect(join).toBeDefined();
+    const stamped = /^\/var\/lib\/kubelet\/pki\/kubelet-client-(current\.pem$|\d{4}-)/;
+    const same = ['/var/lib/kubelet/config.yaml', '/var/lib/kubelet/kubeadm-flags.env', '/var/lib/kubelet/instance-config.yaml', '/etc/kubernetes/pki/ca.crt'];
+    // the worker: leave (reset, Node deleted), then join with tskubeadm and the command kubeadm init printed
+    upstreamFiles[2] = await snapshotHostFiles(2, undefined, { exclude: /^\/var\/lib\/kubelet\/pods\// });
+    await resetHosts([3]);
+    await kubectl('delete', 'node', 'tsklab-h3');
+    const w = await timed('tskubeadm worker join host 3', () => onHostResultN(3, [tskubeadm, ...join!.worker.slice(1), IGNORE], 12 * MIN));
+    expect(w.stdout, w.stderr).toContain('This node has joined the cluster:');
+    const mineW = await snapshotHostFiles(3, undefined, { exclude: /^\/var\/lib\/kubelet\/pods\// });
+    expect(compareSnapshots(upstreamFiles[3]!, mineW, stamped)).toEqual([]);
+    for (const f of [...same, '/etc/kubernetes/kubelet.conf']) expect(mineW.get(f)?.content?.toString(), f).toBe(upstreamFiles[3]!.get(f)?.content?.toString());
+    // the control plane: kubeadm reset removes its etcd member; tskubeadm joins it again
+    await resetHosts([2]);
+    await kubectl('delete', 'node', 'tsklab-h2');
+    expect((await etcdMembers(1)).map((m) => m.name)).toEqual(['tsklab-h1']);
+    const c = await timed('tskubeadm control-plane join host 2', () =>
+      onHostResultN(2, [tskubeadm, ...join!.controlPlane.slice(1), '--apiserver-advertise-address', hostAddr(2), IGNORE], 15 * MIN),
+    );
+    expect(c.stdout, c.stderr).toContain('This node has joined the cluster and a new control plane instance was created:');
+    const mineC = await snapshotHostFiles(2, undefined, { exclude: /^\/var\/lib\/kubelet\/pods\// });
+    expect(compareSnapshots(upstreamFiles[2]!, mineC, stamped)).toEqual([]);
+    for (const f of [...same, '/etc/kubernetes/manifests/kube-apiserver.yaml', '/etc/kubernetes/manifests/kube-controller-manager.yaml', '/etc/kubernetes/manifests/kube-scheduler.yaml']) {
+      expect(mineC.get(f)?.content?.toString(), f).toBe(upstreamFiles[2]!.get(f)?.content?.toString());
+    }
+    const etcdYaml = (f: FileSnapshot) => sortedInitialCluster(f.get('/etc/kubernetes/manifests/etcd.yaml')?.content?.toString());
+    expect(etcdYaml(mineC)).toBe(etcdYaml(upstreamFiles[2]!));
+    const members = await eventually(
+      'two voting etcd members again',
+      async () => {
+        const m = await etcdMembers(1);
+        return m.length === 2 && m.every((x) => !x.isLearner) ? m : undefined;
+      },
+      5 * MIN,
+    );
+    expect(members.map((m) => m.name).sort()).toEqual(['tsklab-h1', 'tsklab-h2']);
+    // marked as kubeadm marks a control plane: its label and taint
+    const node = JSON.parse(await kubectl('get', 'node', 'tsklab-h2', '-o', 'json')) as { metadata: { labels: Record<string, string> }; spec: { taints?: { key: string; effect: string }[] } };
+    expect(node.metadata.labels['node-role.kubernetes.io/control-plane']).toBe('');
+    expect(node.metadata.labels['node.kubernetes.io/exclude-from-external-load-balancers']).toBe('');
+    expect(node.spec.taints).toContainEqual({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+  }, 25 * MIN);
 
   it('kubeadm reset on every host; resetting host 2 removes its etcd member', async () => {
     await timed('reset host 3', () => resetHosts([3]));

@@ -20,6 +20,7 @@ import {
   startApiserver,
   stopApiserver,
   snapshotHostFiles,
+  sortedInitialCluster,
   waitLbServer,
   writeHaKubeadmConfig,
   type JoinCommands,
@@ -61,6 +62,21 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
   let release: (() => void) | undefined;
   let join: JoinCommands | undefined;
   const files: Record<string, FileSnapshot> = {};
+  /** the worker's Node as tskubeadm's join left it: labels and annotations */
+  let workerNode: { labels: Record<string, string>; annotations: Record<string, string> } | undefined;
+  const nodeMeta = async (name: string) => {
+    const n = JSON.parse(await kubectl('get', 'node', name, '-o', 'json')) as { metadata: { labels: Record<string, string>; annotations: Record<string, string> } };
+    return { labels: n.metadata.labels, annotations: n.metadata.annotations };
+  };
+  /** the node client certificate requests of a node: every one approved and issued */
+  const csrsOf = async (node: string): Promise<string[]> => {
+    const list = JSON.parse(await kubectl('get', 'csr', '-o', 'json')) as {
+      items: { spec: { username: string; signerName: string }; status: { conditions?: { type: string }[]; certificate?: string } }[];
+    };
+    return list.items
+      .filter((c) => c.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet' && (c.spec.username.startsWith('system:bootstrap:') || c.spec.username === `system:node:${node}`))
+      .map((c) => `${(c.status.conditions ?? []).map((x) => x.type).join(',')} ${c.status.certificate ? 'issued' : 'not issued'}`);
+  };
   const took: Record<string, number> = {};
   const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     const t = Date.now();
@@ -133,6 +149,9 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
     expect(nodes).toMatch(/tsklab-h1\s+Ready\s+control-plane/);
     expect(nodes).toMatch(/tsklab-h2\s+Ready\s+control-plane/);
     expect(nodes).toMatch(/tsklab-h3\s+Ready\s+<none>/);
+    workerNode = await nodeMeta('tsklab-h3');
+    // the kubelets' bootstrap certificate requests were approved and signed (kubeadm's auto-approval RBAC)
+    for (const csr of await csrsOf('tsklab-h3')) expect(csr).toBe('Approved issued');
     const members = await eventually(
       'two voting etcd members',
       async () => {
@@ -282,10 +301,25 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
     for (const f of ['/var/lib/kubelet/config.yaml', '/var/lib/kubelet/kubeadm-flags.env', '/var/lib/kubelet/instance-config.yaml', '/etc/kubernetes/pki/ca.crt', '/etc/kubernetes/kubelet.conf']) {
       expect(files.tskWorker!.get(f)?.content?.toString(), f).toBe(theirs.get(f)?.content?.toString());
     }
+    // the same Node labels and annotations as tskubeadm's join gave it
+    // (controllers add annotations shortly after registration: wait for the same set, then compare)
+    const sorted = (o: Record<string, string>) => JSON.stringify(Object.entries(o).sort());
+    const theirNode = await eventually(
+      'the Node with the same labels and annotations',
+      async () => {
+        const m = await nodeMeta('tsklab-h3').catch(() => undefined);
+        return m && sorted(m.labels) === sorted(workerNode!.labels) && sorted(m.annotations) === sorted(workerNode!.annotations) ? m : undefined;
+      },
+      2 * MIN,
+    ).catch(async () => nodeMeta('tsklab-h3'));
+    expect(theirNode).toEqual(workerNode);
     await leave(3);
-    // and tskubeadm joins it again
-    const again = await onHostResultN(3, [...tsk(join!.worker), IGNORE], 12 * MIN);
+    // and tskubeadm joins it again, with a token and line from `tskubeadm token create --print-join-command`
+    const line = (await onHost(1, [tskubeadm, 'token', 'create', '--print-join-command'])).trim().split(/\s+/);
+    expect(line.slice(0, 3)).toEqual(['tskubeadm', 'join', LB_ENDPOINT]);
+    const again = await onHostResultN(3, [...tsk(line), IGNORE], 12 * MIN);
     expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('This node has joined the cluster:');
   }, 25 * MIN);
 
   it('a control-plane join that fails after adding its etcd member (no etcd image on the host) takes the member back', async () => {
@@ -322,8 +356,8 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
     for (const f of ['/var/lib/kubelet/config.yaml', '/var/lib/kubelet/kubeadm-flags.env', '/etc/kubernetes/manifests/kube-apiserver.yaml', '/etc/kubernetes/manifests/kube-controller-manager.yaml', '/etc/kubernetes/manifests/kube-scheduler.yaml', '/etc/kubernetes/pki/ca.crt', '/etc/kubernetes/pki/sa.pub']) {
       expect(files.tskControlPlane!.get(f)?.content?.toString(), f).toBe(theirs.get(f)?.content?.toString());
     }
-    // etcd.yaml differs only where the member list at the moment of joining differs (none here)
-    expect(files.tskControlPlane!.get('/etc/kubernetes/manifests/etcd.yaml')?.content?.toString()).toBe(theirs.get('/etc/kubernetes/manifests/etcd.yaml')?.content?.toString());
+    const etcdYaml = (f: FileSnapshot) => sortedInitialCluster(f.get('/etc/kubernetes/manifests/etcd.yaml')?.content?.toString());
+    expect(etcdYaml(files.tskControlPlane!)).toBe(etcdYaml(theirs));
     const members = await eventually('two voting members', async () => {
       const m = await etcdMembers(1);
       return m.length === 2 && m.every((x) => !x.isLearner) ? m : undefined;
