@@ -126,8 +126,6 @@ for (const [kind, host, args] of [['worker', 3, WORKER], ['control plane', 2, CO
     }
   }
 }
-await undo(1);
-
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const row = (name, a, b) => `${name.padEnd(26)} ${fmt(a).padStart(9)} ${fmt(b).padStart(9)} ${(a / b).toFixed(2).padStart(7)}`;
 for (const kind of Object.keys(results)) {
@@ -144,3 +142,6 @@ for (const kind of Object.keys(results)) {
     if (a.length && b.length) console.log(row(`  ${p}`, median(a), median(b)));
   }
 }
+
+await onHost(1, TOOLS.kubeadm, 'reset', '-f');
+await onHost(1, 'rm', '-f', '/etc/cni/net.d/10-tsklab.conflist');
