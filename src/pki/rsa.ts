@@ -26,8 +26,9 @@
 //   uniform choice would, which costs a handful of bits of entropy out of ~1000 (Brandt and
 //   Damgard, "On generation of probable primes by incremental search", 1992); no attack on RSA is
 //   known from it. FIPS 186-5 A.1.3 and Go draw a fresh random value per candidate; measured here
-//   (bench/prime-ab.mjs, issue #13) that costs about a third more CPU per key, so it was not
-//   adopted. Node's OpenSSL is not in FIPS mode here, and upstream kubeadm's keys are not
+//   (bench/prime-ab.mjs 200 2048, issue #13) that costs ~38% more CPU per RSA-2048 key (median
+//   36.5 ms against 26.5 ms, trial division by primes < 2^11; 30-39 ms for limits 2^10..2^16),
+//   so it was not adopted. (RSA-4096, 40 keys: 296 against 306 ms median, mean +13%.) Node's OpenSSL is not in FIPS mode here, and upstream kubeadm's keys are not
 //   FIPS-validated either unless Go runs with GODEBUG=fips140=on/only.
 // - Primality: FIPS 186-5 B.3.1 Miller-Rabin with millerRabinRounds(nlen) rounds, each with its own
 //   base drawn uniformly from [2, c-2] (a random bits(c)-bit string from crypto.randomBytes, redrawn
