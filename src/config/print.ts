@@ -1,7 +1,7 @@
 // `config print *-defaults`, `config migrate` and `config validate`.
-import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { TskError, ValidationError, type FieldProblem } from '../errors.js';
+import { generateBootstrapToken } from '../util/token.js';
 import { KUBERNETES_VERSION } from '../versions.js';
 import * as C from './constants.js';
 import {
@@ -125,17 +125,11 @@ export interface OfflineHost {
   criSocket?: string;
 }
 
-function randomToken(): string {
-  const chars = '0123456789abcdefghijklmnopqrstuvwxyz';
-  const pick = (n: number) => Array.from(randomBytes(n), (b) => chars[b % 36]).join('');
-  return `${pick(6)}.${pick(16)}`;
-}
-
 function offlineFacts(host?: OfflineHost): HostFacts {
   return {
     hostname: host?.hostname ?? (() => osHostname()),
     defaultAddress: host?.defaultAddress,
-    generateToken: host?.generateToken ?? randomToken,
+    generateToken: host?.generateToken ?? generateBootstrapToken,
     ...(host?.criSocket ? { criSocket: host.criSocket } : {}),
   };
 }

@@ -116,10 +116,18 @@ export function subjectKeyId(spki: Uint8Array): Uint8Array {
   return createHash('sha256').update(bits).digest().subarray(0, 20);
 }
 
-/** subjectAltName with dNSName entries, then iPAddress entries (Go's marshalSANs order). */
+/** subjectAltName with dNSName entries (ASCII only), then iPAddress entries (Go's marshalSANs order). */
 export function sanExt(dns: readonly string[], ips: readonly string[]): Extension {
   const parts: Uint8Array[] = [];
-  for (const d of dns) parts.push(tlv(0x82, Buffer.from(d, 'latin1')));
+  for (const d of dns) {
+    // Go's marshalSANs refuses such a name ("x509: ... cannot be encoded as an IA5String"), and so
+    // does its parser; latin1 would also mangle it. Config validation normally catches it first.
+    // eslint-disable-next-line no-control-regex
+    if (/[^\x00-\x7f]/.test(d)) {
+      throw new Error(`x509: DNS name "${d}" cannot be encoded as an IA5String in a certificate's subject alternative names: it is not ASCII (write an internationalized name in its punycode "xn--" form)`);
+    }
+    parts.push(tlv(0x82, Buffer.from(d, 'latin1')));
+  }
   for (const s of ips) {
     const ip = parseIP(s);
     if (!ip) throw new Error(`invalid IP address ${s} in subject alternative names`);

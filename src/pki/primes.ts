@@ -2,8 +2,11 @@
 // start, then a Miller-Rabin test written here with OpenSSL doing the modular exponentiations.
 //
 // Why not crypto.checkPrime: OpenSSL 3's BN_check_prime raises any `checks` below 64 to 64
-// Miller-Rabin rounds, so every prime cost 64 modexps where FIPS 186-5 (and Go's FIPS module, which
-// upstream kubeadm uses) asks for 4 or 5. Here b^m mod c is one RSA public operation
+// Miller-Rabin rounds, so every prime cost 64 modexps where FIPS 186-5 asks for 4 or 5, and so does
+// Go's crypto/internal/fips140/rsa (isPrime), which upstream kubeadm's crypto/rsa.GenerateKey uses
+// whether or not Go runs in FIPS mode. (Go draws a fresh random candidate for every try, FIPS 186-5
+// A.1.3, and divides it by the 255 odd primes up to 1619; this search steps from one random start
+// through a window sieved by the primes below 2^16: see ./rsa.ts's security argument.) Here b^m mod c is one RSA public operation
 // (crypto.publicEncrypt with RSA_NO_PADDING on a public key whose modulus is the candidate c and
 // whose exponent is m), ~0.23 ms for a 1024-bit c, and the few squarings after it are BigInt
 // arithmetic. bench/rsa-keygen.mjs measures it.

@@ -1,6 +1,7 @@
 // CSRs built on der.ts and signed with node:crypto, read back by OpenSSL.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { createCertificate } from '../../../src/pki/certs.js';
 import { createCsrPem } from '../../../src/pki/csr.js';
 import { generatePrivateKey } from '../../../src/pki/keys.js';
 
@@ -29,5 +30,17 @@ describe('createCsrPem', () => {
     expect(text).toContain('ecdsa-with-SHA256');
     expect(text).not.toContain('Subject Alternative Name');
     expect(text).toMatch(/Attributes:\n\s+\(none\)/);
+  });
+
+  it('refuses a non-ASCII DNS name in a CSR or a certificate, naming it (Go cannot encode it as an IA5String)', async () => {
+    const key = await generatePrivateKey('ECDSA-P256');
+    const msg = 'x509: DNS name "bücher.example" cannot be encoded as an IA5String in a certificate\'s subject alternative names: it is not ASCII (write an internationalized name in its punycode "xn--" form)';
+    expect(() => createCsrPem({ commonName: 'kube-apiserver', dnsNames: ['kubernetes', 'bücher.example'] }, key)).toThrow(msg);
+    const tmpl = { commonName: 'kube-apiserver', dnsNames: ['kubernetes', 'bücher.example'], isCA: true, notBefore: new Date(0), notAfter: new Date(1e12) };
+    await expect(createCertificate(tmpl, key)).rejects.toThrow(msg);
+    // the punycode form is plain ASCII and goes through
+    const text = openssl(createCsrPem({ commonName: 'kube-apiserver', dnsNames: ['xn--bcher-kva.example'] }, key));
+    expect(text).toContain('DNS:xn--bcher-kva.example');
+    expect(() => createCsrPem({ commonName: 'x', dnsNames: ['\u0080.example'] }, key)).toThrow(/"\u0080\.example"/);
   });
 });

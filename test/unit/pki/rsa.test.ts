@@ -1,11 +1,26 @@
 // RSA key generation from primes (src/pki/rsa.ts): keys openssl accepts (`openssl rsa -check`),
 // of exactly the requested size with e = 65537, and the FIPS 186-5 checks on p, q and d.
-import { execFileSync } from 'node:child_process';
-import { checkPrimeSync, createPrivateKey, createPublicKey, publicEncrypt, privateDecrypt } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { checkPrimeSync, createPrivateKey, createPublicKey, publicEncrypt, privateDecrypt, sign, verify } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readChildren, readTlv, readUnsigned } from '../../../src/pki/der.js';
 import { encodePrivateKeyPem, generatePrivateKey } from '../../../src/pki/keys.js';
-import { generateRsaKey, millerRabinRounds, modInverse, randomPrime, rsaPrivateKeyDer } from '../../../src/pki/rsa.js';
+import {
+  decodeRsaPrivateKey,
+  encodeRsaPrivateKey,
+  generateRsaKey,
+  millerRabinRounds,
+  modInverse,
+  randomPrime,
+  rsaKeyParts,
+  rsaKeyProblem,
+  rsaPrivateKeyDer,
+  setRsaKeyPartsHookForTests,
+  type RsaKeyParts,
+} from '../../../src/pki/rsa.js';
+import { initConfig, phase, tmpDir, writeTmp } from '../phases/helpers.js';
 
 function fields(pem: string): bigint[] {
   const der = createPrivateKey(pem).export({ type: 'pkcs1', format: 'der' });
@@ -98,3 +113,80 @@ describe('RSA key generation', () => {
     await expect(generateRsaKey(1024)).rejects.toThrow(/unsupported key size/);
   });
 });
+
+/** Two random primes that make a valid key of nlen bits. */
+async function validParts(nlen: number): Promise<RsaKeyParts> {
+  for (;;) {
+    const k = rsaKeyParts(await randomPrime(nlen / 2, 5), await randomPrime(nlen / 2, 5), nlen);
+    if (k) return k;
+  }
+}
+
+describe('RSA key consistency check (issue #13)', () => {
+  afterEach(() => setRsaKeyPartsHookForTests(undefined));
+
+  it('passes a whole key and names each inconsistency Go would refuse', async () => {
+    const k = await validParts(2048);
+    expect(rsaKeyProblem(k, 2048)).toBeUndefined();
+    expect(decodeRsaPrivateKey(encodeRsaPrivateKey(k))).toEqual(k);
+    const lambda = ((k.p - 1n) * (k.q - 1n)) / ((a: bigint, b: bigint): bigint => { while (b) [a, b] = [b, a % b]; return a; })(k.p - 1n, k.q - 1n);
+    const cases: [Partial<RsaKeyParts>, RegExp][] = [
+      [{ e: 3n }, /e is 3/],
+      [{ n: k.n + 2n }, /n != p\*q/],
+      [{ d: k.d + 2n }, /e\*d != 1 mod lambda/],
+      [{ d: k.d + lambda / 2n }, /e\*d != 1 mod lambda/],
+      [{ dP: k.dP + 1n }, /invalid CRT exponent dP/],
+      [{ dP: k.dP + (k.p - 1n) }, /invalid CRT exponent dP/], // congruent, but not reduced: d mod p-1 != dP
+      [{ dQ: k.dQ + 1n }, /invalid CRT exponent dQ/],
+      [{ qInv: k.qInv + 1n }, /invalid CRT coefficient/],
+      [{ qInv: k.qInv + k.p }, /invalid CRT coefficient/],
+      [{ d: 1n << 1000n }, /d is not between/],
+    ];
+    for (const [change, re] of cases) expect(rsaKeyProblem({ ...k, ...change }, 2048)).toMatch(re);
+    expect(rsaKeyProblem(k, 3072)).toMatch(/not both 1536-bit/);
+  }, 60_000);
+
+  it('a key with a corrupted CRT value (dP+1) is refused before it is returned, though sign/verify would pass it', async () => {
+    let corrupted: RsaKeyParts | undefined;
+    setRsaKeyPartsHookForTests((k) => (corrupted = { ...k, dP: k.dP + 1n }));
+    await expect(generateRsaKey(2048)).rejects.toThrow('rsa: generated 2048-bit key refused by its consistency check: e*dP != 1 mod p-1 (invalid CRT exponent dP)');
+    // the old self-test alone: OpenSSL recomputes the bad CRT result with d, so the signature verifies
+    const bad = createPrivateKey({ key: Buffer.from(encodeRsaPrivateKey(corrupted!)), format: 'der', type: 'pkcs1' });
+    const msg = Buffer.from('m');
+    expect(verify('sha256', msg, createPublicKey(bad), sign('sha256', msg, bad))).toBe(true);
+    // while `openssl rsa -check` reports it (with exit status 0: only its output tells)
+    const r = spawnSync('openssl', ['rsa', '-check', '-noout'], { input: bad.export({ type: 'pkcs1', format: 'pem' }), encoding: 'utf8' });
+    expect(r.stdout).not.toContain('RSA key ok');
+    expect(r.stderr).toContain('dmp1 not congruent to d');
+    for (const [change, re] of [
+      [(k: RsaKeyParts) => ({ ...k, dQ: k.dQ + 1n }), /invalid CRT exponent dQ/],
+      [(k: RsaKeyParts) => ({ ...k, qInv: k.qInv + 1n }), /invalid CRT coefficient/],
+    ] as const) {
+      setRsaKeyPartsHookForTests(change);
+      await expect(generateRsaKey(2048)).rejects.toThrow(re);
+    }
+  }, 60_000);
+
+  it('init phase certs all: a refused key stops the phase with nothing written', async () => {
+    const root = tmpDir('tsk-rsa-bad-');
+    try {
+      const cfg = writeTmp(tmpDir('tsk-rsa-cfg-'), 'cfg.yaml', initConfig({ encryptionAlgorithm: 'RSA-2048' }));
+      setRsaKeyPartsHookForTests((k) => ({ ...k, dP: k.dP + 1n }));
+      const r = await phase(root, cfg, ['certs', 'all']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('refused by its consistency check: e*dP != 1 mod p-1 (invalid CRT exponent dP)');
+      const files: string[] = [];
+      const walk = (d: string): void => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(path.join(d, e.name));
+          else files.push(path.join(d, e.name));
+        }
+      };
+      walk(root);
+      expect(files).toEqual([]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
