@@ -5,6 +5,7 @@
 // changes are in membership.ts and promote.ts, health in health.ts; this class gives them one door.
 
 import { TskError } from '../errors.js';
+import type { EtcdClientCore } from './core.js';
 import { checkClusterHealth, getClusterStatus, waitForClusterAvailable, type MemberStatus } from './health.js';
 import { addMember, removeMember } from './membership.js';
 import { memberPromote } from './promote.js';
@@ -40,7 +41,7 @@ export interface EtcdClientOptions {
   log?: EtcdLog;
 }
 
-export class EtcdClient {
+export class EtcdClient implements EtcdClientCore {
   /** where requests go; Sync, AddMember and MemberPromote change it as kubeadm's do */
   endpoints: string[];
   readonly transport: EtcdTransport;

@@ -4,7 +4,7 @@
 // CheckClusterHealth and WaitForClusterAvailable are built on it.
 
 import { TskError } from '../errors.js';
-import type { EtcdClient } from './client.js';
+import type { EtcdClientCore as EtcdClient } from './core.js';
 import { timeoutError } from './poll.js';
 import { aggregateMessage, formatList, type EtcdStatus } from './types.js';
 import { msg } from './wire.js';

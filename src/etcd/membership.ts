@@ -3,7 +3,7 @@
 // list first), so a retry after a lost answer does not add or remove twice.
 
 import { TskError } from '../errors.js';
-import type { EtcdClient } from './client.js';
+import type { EtcdClientCore as EtcdClient } from './core.js';
 import { timeoutError } from './poll.js';
 import { clientURLByIP, EtcdServerError, hexId, type EtcdMember, type Member } from './types.js';
 import { msg, toMembers } from './wire.js';

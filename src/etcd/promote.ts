@@ -5,7 +5,7 @@
 // URL joins the client's endpoints.
 
 import { TskError } from '../errors.js';
-import type { EtcdClient } from './client.js';
+import type { EtcdClientCore as EtcdClient } from './core.js';
 import { hostOf } from './membership.js';
 import { timeoutError } from './poll.js';
 import { clientURLByIP, hexId, type EtcdMember } from './types.js';

@@ -20,7 +20,8 @@ import {
   setRsaKeyPartsHookForTests,
   type RsaKeyParts,
 } from '../../../src/pki/rsa.js';
-import { initConfig, phase, tmpDir, writeTmp } from '../phases/helpers.js';
+import { phase, tmpDir, writeTmp } from '../phases/helpers.js';
+import { initConfig } from '../../helpers/configs.js';
 
 function fields(pem: string): bigint[] {
   const der = createPrivateKey(pem).export({ type: 'pkcs1', format: 'der' });
