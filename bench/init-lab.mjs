@@ -14,7 +14,7 @@
 // both tools, since kubeadm prints no timings): a phase lasts until the next phase starts printing.
 //
 //   npm run build && npm run lab:build && RUNS=3 node bench/init-lab.mjs
-import { spawn } from 'node:child_process';
+import { median, timed } from './lab-lib.mjs';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,28 +40,6 @@ for (const [n, p] of Object.entries(TOOLS)) {
   }
 }
 
-/** run a command; resolve with output lines stamped with ms since start, and the total time */
-function timed(cmd, args) {
-  return new Promise((res, rej) => {
-    const t0 = process.hrtime.bigint();
-    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
-    const p = spawn(cmd, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines = [];
-    let buf = '';
-    p.stdout.on('data', (d) => {
-      buf += d;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        lines.push([ms(), buf.slice(0, i)]);
-        buf = buf.slice(i + 1);
-      }
-    });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', rej);
-    p.on('close', (code) => (code === 0 ? res({ lines, total: ms() }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${err}`))));
-  });
-}
 const onHost = (...args) => timed(join(lab, 'exec.sh'), args);
 
 // which phase an output line belongs to, by its [tag]
@@ -95,11 +73,6 @@ async function reset() {
   await onHost('rm', '-f', '/etc/cni/net.d/10-tsklab.conflist');
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 await timed('bash', [join(lab, 'up.sh')]);
 const left = await onHost('sh', '-c', 'ls /etc/kubernetes/manifests 2>/dev/null | wc -l');

@@ -9,7 +9,7 @@
 // tools, since kubeadm prints no timings).
 //
 //   npm run build && npm run lab:build && RUNS=3 node bench/join-lab.mjs
-import { spawn } from 'node:child_process';
+import { median, timed } from './lab-lib.mjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,29 +33,6 @@ for (const [n, p] of Object.entries(TOOLS)) {
   }
 }
 
-function timed(cmd, args, env = {}) {
-  return new Promise((res, rej) => {
-    const t0 = process.hrtime.bigint();
-    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
-    const p = spawn(cmd, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    const lines = [];
-    let buf = '';
-    let all = '';
-    p.stdout.on('data', (d) => {
-      buf += d;
-      all += d;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        lines.push([ms(), buf.slice(0, i)]);
-        buf = buf.slice(i + 1);
-      }
-    });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', rej);
-    p.on('close', (code) => (code === 0 ? res({ lines, total: ms(), out: all }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${all.slice(-3000)}\n${err.slice(-3000)}`))));
-  });
-}
 const onHost = (n, ...args) => timed(join(lab, 'exec.sh'), ['-h', String(n), ...args]);
 
 // which join phase an output line belongs to, by its [tag] (and one line kubeadm tags kubelet-start)
@@ -88,11 +65,6 @@ async function undo(n) {
   await onHost(1, 'kubectl', 'delete', 'node', `tsklab-h${n}`, '--ignore-not-found');
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 await timed('bash', [join(lab, 'up.sh')], { TSK_LAB_HOSTS: '3', TSK_LAB_LB: '1' });
 for (const n of [3, 2, 1]) {

@@ -1,0 +1,33 @@
+// What the lab benchmarks share: running a command with its output lines time-stamped, and the median.
+import { spawn } from 'node:child_process';
+
+/** run a command; resolve with its output lines stamped with ms since start, the total time and the whole output */
+export function timed(cmd, args, env = {}) {
+  return new Promise((res, rej) => {
+    const t0 = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+    const p = spawn(cmd, args, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const lines = [];
+    let buf = '';
+    let all = '';
+    p.stdout.on('data', (d) => {
+      buf += d;
+      all += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        lines.push([ms(), buf.slice(0, i)]);
+        buf = buf.slice(i + 1);
+      }
+    });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', rej);
+    p.on('close', (code) => (code === 0 ? res({ lines, total: ms(), out: all }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${all.slice(-3000)}\n${err.slice(-3000)}`))));
+  });
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
