@@ -26,6 +26,7 @@ import {
   resetHosts,
   snapshotHostFiles,
   sortedInitialCluster,
+  KUBELET_OWN,
   startApiserver,
   stopApiserver,
   waitLbServer,
@@ -232,7 +233,7 @@ describe('lab HA: upstream kubeadm, two control planes and a worker behind hapro
 
   it('tskubeadm join (worker, then control plane) on this upstream-made cluster leaves the files kubeadm join left', async () => {
     expect(join).toBeDefined();
-    const stamped = /^\/var\/lib\/kubelet\/pki\/kubelet-client-(current\.pem$|\d{4}-)/;
+    const stamped = KUBELET_OWN;
     const same = ['/var/lib/kubelet/config.yaml', '/var/lib/kubelet/kubeadm-flags.env', '/var/lib/kubelet/instance-config.yaml', '/etc/kubernetes/pki/ca.crt'];
     // the worker: leave (reset, Node deleted), then join with tskubeadm and the command kubeadm init printed
     upstreamFiles[2] = await snapshotHostFiles(2, undefined, { exclude: /^\/var\/lib\/kubelet\/pods\// });

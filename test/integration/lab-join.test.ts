@@ -21,6 +21,7 @@ import {
   stopApiserver,
   snapshotHostFiles,
   sortedInitialCluster,
+  KUBELET_OWN,
   waitLbServer,
   writeHaKubeadmConfig,
   type JoinCommands,
@@ -296,7 +297,7 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
     expect(r.stdout, r.stderr).toContain('This node has joined the cluster:');
     const theirs = await snapshotHostFiles(3, undefined, { exclude: /^\/var\/lib\/kubelet\/pods\// });
     // the kubelet names its client certificate by the moment it got it
-    const stamped = /^\/var\/lib\/kubelet\/pki\/kubelet-client-(current\.pem$|\d{4}-)/;
+    const stamped = KUBELET_OWN;
     expect(compareSnapshots(files.tskWorker!, theirs, stamped)).toEqual([]);
     for (const f of ['/var/lib/kubelet/config.yaml', '/var/lib/kubelet/kubeadm-flags.env', '/var/lib/kubelet/instance-config.yaml', '/etc/kubernetes/pki/ca.crt', '/etc/kubernetes/kubelet.conf']) {
       expect(files.tskWorker!.get(f)?.content?.toString(), f).toBe(theirs.get(f)?.content?.toString());
@@ -351,7 +352,7 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
     expect(r.stdout, r.stderr).toContain('This node has joined the cluster and a new control plane instance was created:');
     const theirs = await snapshotHostFiles(2, undefined, { exclude: /^\/var\/lib\/kubelet\/pods\// });
     // the kubelet names its client certificate by the moment it got it
-    const stamped = /^\/var\/lib\/kubelet\/pki\/kubelet-client-(current\.pem$|\d{4}-)/;
+    const stamped = KUBELET_OWN;
     expect(compareSnapshots(files.tskControlPlane!, theirs, stamped)).toEqual([]);
     for (const f of ['/var/lib/kubelet/config.yaml', '/var/lib/kubelet/kubeadm-flags.env', '/etc/kubernetes/manifests/kube-apiserver.yaml', '/etc/kubernetes/manifests/kube-controller-manager.yaml', '/etc/kubernetes/manifests/kube-scheduler.yaml', '/etc/kubernetes/pki/ca.crt', '/etc/kubernetes/pki/sa.pub']) {
       expect(files.tskControlPlane!.get(f)?.content?.toString(), f).toBe(theirs.get(f)?.content?.toString());
