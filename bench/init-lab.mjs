@@ -14,8 +14,7 @@
 // both tools, since kubeadm prints no timings): a phase lasts until the next phase starts printing.
 //
 //   npm run build && npm run lab:build && RUNS=3 node bench/init-lab.mjs
-import { median, timed } from './lab-lib.mjs';
-import { existsSync } from 'node:fs';
+import { median, requireRootAndTools, timed } from './lab-lib.mjs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,16 +28,7 @@ const TOOLS = {
 };
 const INIT = ['init', '--config', CONFIG, '--ignore-preflight-errors=SystemVerification'];
 
-if (process.getuid?.() !== 0) {
-  console.error('init-lab: run as root (the lab host uses namespaces and cgroups)');
-  process.exit(1);
-}
-for (const [n, p] of Object.entries(TOOLS)) {
-  if (!existsSync(p)) {
-    console.error(`init-lab: ${n} missing at ${p}: run npm run build and npm run lab:build`);
-    process.exit(1);
-  }
-}
+requireRootAndTools('init-lab', TOOLS);
 
 const onHost = (...args) => timed(join(lab, 'exec.sh'), args);
 

@@ -9,8 +9,8 @@
 // tools, since kubeadm prints no timings).
 //
 //   npm run build && npm run lab:build && RUNS=3 node bench/join-lab.mjs
-import { median, timed } from './lab-lib.mjs';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { median, requireRootAndTools, timed } from './lab-lib.mjs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,16 +22,7 @@ const LB = '10.231.0.100:6443';
 const TOOLS = { tskubeadm: join(repo, 'bin/tskubeadm'), kubeadm: join(repo, '.lab/bin/kubeadm') };
 const IGNORE = '--ignore-preflight-errors=SystemVerification';
 
-if (process.getuid?.() !== 0) {
-  console.error('join-lab: run as root (the lab hosts use namespaces and cgroups)');
-  process.exit(1);
-}
-for (const [n, p] of Object.entries(TOOLS)) {
-  if (!existsSync(p)) {
-    console.error(`join-lab: ${n} missing at ${p}: run npm run build and npm run lab:build`);
-    process.exit(1);
-  }
-}
+requireRootAndTools('join-lab', TOOLS);
 
 const onHost = (n, ...args) => timed(join(lab, 'exec.sh'), ['-h', String(n), ...args]);
 

@@ -1,5 +1,6 @@
 // What the lab benchmarks share: running a command with its output lines time-stamped, and the median.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** run a command; resolve with its output lines stamped with ms since start, the total time and the whole output */
 export function timed(cmd, args, env = {}) {
@@ -31,3 +32,17 @@ export const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/** stop with a message unless run as root and both tools are built (`tools`: name -> path) */
+export function requireRootAndTools(bench, tools) {
+  if (process.getuid?.() !== 0) {
+    console.error(`${bench}: run as root (the lab hosts use namespaces and cgroups)`);
+    process.exit(1);
+  }
+  for (const [n, p] of Object.entries(tools)) {
+    if (!existsSync(p)) {
+      console.error(`${bench}: ${n} missing at ${p}: run npm run build and npm run lab:build`);
+      process.exit(1);
+    }
+  }
+}

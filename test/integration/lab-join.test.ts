@@ -20,7 +20,8 @@ import {
   startApiserver,
   stopApiserver,
   snapshotHostFiles,
-  sortedInitialCluster,
+  etcdManifestOf,
+  twoVotingMembers,
   KUBELET_OWN,
   waitLbServer,
   writeHaKubeadmConfig,
@@ -153,14 +154,7 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
     workerNode = await nodeMeta('tsklab-h3');
     // the kubelets' bootstrap certificate requests were approved and signed (kubeadm's auto-approval RBAC)
     for (const csr of await csrsOf('tsklab-h3')) expect(csr).toBe('Approved issued');
-    const members = await eventually(
-      'two voting etcd members',
-      async () => {
-        const m = await etcdMembers(1);
-        return m.length === 2 && m.every((x) => !x.isLearner) ? m : undefined;
-      },
-      5 * MIN,
-    );
+    const members = await twoVotingMembers();
     expect(members.map((m) => [m.name, m.peerURLs]).sort()).toEqual([
       ['tsklab-h1', [`https://${hostAddr(1)}:2380`]],
       ['tsklab-h2', [`https://${hostAddr(2)}:2380`]],
@@ -357,12 +351,8 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
     for (const f of ['/var/lib/kubelet/config.yaml', '/var/lib/kubelet/kubeadm-flags.env', '/etc/kubernetes/manifests/kube-apiserver.yaml', '/etc/kubernetes/manifests/kube-controller-manager.yaml', '/etc/kubernetes/manifests/kube-scheduler.yaml', '/etc/kubernetes/pki/ca.crt', '/etc/kubernetes/pki/sa.pub']) {
       expect(files.tskControlPlane!.get(f)?.content?.toString(), f).toBe(theirs.get(f)?.content?.toString());
     }
-    const etcdYaml = (f: FileSnapshot) => sortedInitialCluster(f.get('/etc/kubernetes/manifests/etcd.yaml')?.content?.toString());
-    expect(etcdYaml(files.tskControlPlane!)).toBe(etcdYaml(theirs));
-    const members = await eventually('two voting members', async () => {
-      const m = await etcdMembers(1);
-      return m.length === 2 && m.every((x) => !x.isLearner) ? m : undefined;
-    }, 5 * MIN);
+    expect(etcdManifestOf(files.tskControlPlane!)).toBe(etcdManifestOf(theirs));
+    const members = await twoVotingMembers();
     expect(members.map((m) => m.name).sort()).toEqual(['tsklab-h1', 'tsklab-h2']);
   }, 20 * MIN);
 
