@@ -332,7 +332,7 @@ async function resetEarlierRun() {
     if (r.code === 0) dirty.push(n);
   }
   if (!dirty.length) return;
-  heading(`resetting what an earlier run left (${dirty.map(hostName).join(', ')}: worker, then host 2, then host 1)`);
+  heading(`resetting what an earlier run left on ${dirty.map(hostName).join(', ')} (the worker first, host 1 last)`);
   await timedStep('reset of an earlier cluster', async () => {
     const host1HasApi = dirty.includes(1);
     for (const n of dirty) {
@@ -512,7 +512,7 @@ function showTimes(init, cp, worker, t0) {
       { title: `${hostName(3)} join`, timings: worker.timings, wallMs: worker.ms },
     ]),
   );
-  say('  (sub-phases of 1 s or more are listed under their phase; every phase in the command logs, "phase ... took")');
+  say('  (sub-phases of 1 s or more under their phase; every one in the commands\' logs: "phase ... took ... ms")');
 }
 
 async function down() {
