@@ -5,7 +5,8 @@
 //   /usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf   upstream's drop-in, 0644
 //   /usr/share/doc/tskubeadm/{copyright,changelog.gz}           what Debian policy asks of a package
 //
-// Relations (DEBIAN/control): upstream's kubeadm package has had no Depends since 1.32 (its
+// Relations (DEBIAN/control): Depends are the shared libraries Node's binary links (libc, libstdc++,
+// libgcc_s), as dpkg-shlibdeps finds them. Upstream's kubeadm package has had no Depends since 1.32 (its
 // kubelet, kubectl, kubernetes-cni and cri-tools dependencies were dropped; krel's metadata.yaml),
 // and kubeadm 1.37 needs no crictl. tskubeadm's init and join do need a kubelet service, but the
 // kubelet need not be a Debian package (a release binary with its own unit, or the lab's kubelet):
@@ -54,11 +55,18 @@ const indent = (text) =>
     .map((l) => (l.trim() === '' ? ' .' : ` ${l}`))
     .join('\n');
 
-/** Node's license text, wherever this node's installation keeps it */
+/**
+ * Node's license text, wherever this node's installation keeps it. The full Apache License 2.0 texts
+ * in it (OpenSSL's, LIEF's) become a pointer to Debian's copy, as Debian policy asks (12.5).
+ */
 function nodeLicense() {
   const bin = dirname(process.execPath);
   for (const f of [join(bin, '../share/doc/nodejs/LICENSE'), join(bin, '../share/doc/node/LICENSE'), join(bin, '../LICENSE')]) {
-    if (existsSync(f)) return readFileSync(f, 'utf8');
+    if (!existsSync(f)) continue;
+    return readFileSync(f, 'utf8').replace(
+      /^([ \t]*)Apache License\n[ \t]*Version 2\.0, January 2004\n[\s\S]*?END OF TERMS AND CONDITIONS[ \t]*\n/gm,
+      '$1The Apache License, Version 2.0 (on Debian systems: /usr/share/common-licenses/Apache-2.0)\n',
+    );
   }
   return `The license of Node.js ${process.version} and of the libraries it bundles (V8, OpenSSL, ICU, libuv,\nllhttp, ...) is the LICENSE file of the Node.js source tree of that version.\n`;
 }
@@ -104,6 +112,20 @@ function changelog(version, date) {
 `;
 }
 
+/** the Depends of the shared libraries `exe` links, from dpkg-shlibdeps (dpkg-dev) */
+function shlibDepends(exe, work) {
+  const dir = `${work}.shlibdeps`;
+  rmSync(dir, { recursive: true, force: true });
+  // dpkg-shlibdeps reads the package names from a source package's debian/control
+  mkdirSync(join(dir, 'debian'), { recursive: true });
+  writeFileSync(join(dir, 'debian/control'), 'Source: tskubeadm\n\nPackage: tskubeadm\nArchitecture: any\n');
+  const out = execFileSync('dpkg-shlibdeps', ['-O', '-e', exe], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const m = /^shlibs:Depends=(.+)$/m.exec(out);
+  if (!m) throw new Error(`dpkg-shlibdeps gave no shlibs:Depends for ${exe}: ${out}`);
+  rmSync(dir, { recursive: true, force: true });
+  return m[1];
+}
+
 /** the time of the last commit, else now: the package's file times and changelog date */
 function sourceDate(repo) {
   if (process.env.SOURCE_DATE_EPOCH) return Number(process.env.SOURCE_DATE_EPOCH);
@@ -141,6 +163,7 @@ Version: ${version}
 Architecture: ${arch}
 Maintainer: ${MAINTAINER}
 Installed-Size: ${kib}
+Depends: ${shlibDepends(exe, work)}
 Recommends: kubelet
 Suggests: kubectl
 Conflicts: kubeadm

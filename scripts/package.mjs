@@ -81,10 +81,11 @@ async function singleExecutable(file) {
   );
   const made = spawnSync(process.execPath, ['--experimental-sea-config', config], { encoding: 'utf8' });
   if (made.status !== 0) die(`node --experimental-sea-config failed:\n${made.stdout}${made.stderr}`);
-  // Node's binary without its debug symbols (Debian's and NodeSource's builds keep them: ~12 MB)
+  // Node's binary without its debug symbols (Debian's and NodeSource's builds keep them: ~12 MB) and
+  // the compilers' notes (.comment)
   const tmp = `${file}.tmp`;
   rmSync(tmp, { force: true });
-  const strip = spawnSync('strip', ['--strip-debug', '--strip-unneeded', '-o', tmp, process.execPath], { encoding: 'utf8' });
+  const strip = spawnSync('strip', ['--strip-unneeded', '--remove-section=.comment', '-o', tmp, process.execPath], { encoding: 'utf8' });
   if (strip.error || strip.status !== 0) die(`strip (binutils) failed: ${strip.error?.message ?? strip.stderr}`);
   const { inject } = require('postject');
   // postject's WebAssembly module prints its own notes about ELF sections it does not know
