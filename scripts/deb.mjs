@@ -183,6 +183,8 @@ Description: Kubernetes cluster bootstrapper, kubeadm re-made in TypeScript
   for (const f of [...payload, 'DEBIAN/control', 'DEBIAN/md5sums']) utimesSync(join(work, f), epoch, epoch);
 
   const tmp = `${deb}.tmp`;
-  execFileSync('dpkg-deb', ['--build', '--root-owner-group', '-Zxz', work, tmp], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SOURCE_DATE_EPOCH: String(epoch) } });
+  // xz at level 1: 25 MiB in ~20 s on the 2-CPU machine; level 6 (dpkg-deb's default) saves 3.5 MiB for
+  // ~100 s more, gzip -6 takes 7 s for 31 MiB (measured while other builds ran)
+  execFileSync('dpkg-deb', ['--build', '--root-owner-group', '-Zxz', '-z1', work, tmp], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SOURCE_DATE_EPOCH: String(epoch) } });
   renameSync(tmp, deb);
 }
