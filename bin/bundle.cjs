@@ -8,7 +8,8 @@
 // is compiled as usual: slower, never wrong.
 //
 // Used by bin/tskubeadm and by scripts/bundle.mjs (which makes the caches with this same wrapper:
-// V8 accepts a cache only for the exact source it was made from).
+// V8 accepts a cache only for the exact source it was made from). In the single executable
+// (bin/sea.cjs, `npm run package`) the same files come from its assets instead of dist/ (useStore).
 //
 // V8 checks a cache's version, flags and length but, in release builds, not its content: a damaged
 // cache can crash the process. So a cache file carries a header, MAGIC + SHA-256 of the bundle it
@@ -55,6 +56,17 @@ function openCache(bundle, file) {
   return data;
 }
 
+/**
+ * Where the dist/ files come from: read(file) gives a file's bytes (throws when it is missing),
+ * has(file) whether it is there. bin/sea.cjs swaps in the single executable's assets; `embedded`
+ * then tells early-primes.cjs to start its worker from source text (there is no file to name).
+ */
+let store = { read: (file) => readFileSync(file), has: (file) => existsSync(file), embedded: false };
+function useStore(s) {
+  store = s;
+}
+const distStore = () => store;
+
 const loaded = new Map();
 
 /**
@@ -65,11 +77,11 @@ const loaded = new Map();
 function loadBundle({ file = BUNDLE, cache = true } = {}) {
   const known = loaded.get(file);
   if (known) return known;
-  const bytes = readFileSync(file);
+  const bytes = store.read(file);
   let cachedData;
   if (cache) {
     try {
-      cachedData = openCache(bytes, readFileSync(cacheFile(file)));
+      cachedData = openCache(bytes, store.read(cacheFile(file)));
     } catch {
       /* no cache: compile */
     }
@@ -85,19 +97,25 @@ function loadBundle({ file = BUNDLE, cache = true } = {}) {
   return r;
 }
 
-/** import() for the bundles: a package with a bundle of its own comes from it, anything else from node. */
+/**
+ * import() for the bundles: a package with a bundle of its own comes from it, anything else from
+ * node. In the single executable the only other imports are node's own modules (scripts/package.mjs
+ * checks), and they come from require: there, import() has no loader to call ("A dynamic import
+ * callback was not specified"). The bundles use only their named exports, which require gives too.
+ */
 async function importExternal(specifier) {
   const side = PROVIDED.get(specifier);
-  if (side && existsSync(side[0])) {
+  if (side && store.has(side[0])) {
     const { exports } = loadBundle({ file: side[0] });
     return side[1] ? exports[side[1]] : exports;
   }
+  if (store.embedded) return require(specifier);
   return import(specifier);
 }
 
-const bundleBuilt = () => existsSync(BUNDLE);
+const bundleBuilt = () => store.has(BUNDLE);
 
 /** the bundle files this process has loaded so far */
 const loadedBundles = () => [...loaded.keys()];
 
-module.exports = { BUNDLE, SIDE_BUNDLES, sideBundleFile, cacheFile, sealCache, openCache, loadBundle, importExternal, bundleBuilt, loadedBundles };
+module.exports = { BUNDLE, DIST, SIDE_BUNDLES, sideBundleFile, cacheFile, sealCache, openCache, loadBundle, importExternal, bundleBuilt, loadedBundles, useStore, distStore };

@@ -11,13 +11,15 @@
 // the process alive, and the CLI decides everything again from the validated configuration.
 //
 // The worker runs dist/prime-worker.cjs, which `npm run build` writes from primes.ts's
-// primeWorkerSource(); without it (a bare tsc build) nothing starts early.
+// primeWorkerSource(); without it (a bare tsc build) nothing starts early. In the single executable
+// (bin/sea.cjs) that file is one of its assets and the worker runs its text (`eval: true`).
 'use strict';
-const { closeSync, existsSync, openSync, readSync, statSync } = require('node:fs');
+const { closeSync, openSync, readSync, statSync } = require('node:fs');
 const { join } = require('node:path');
+const { DIST, distStore } = require('./bundle.cjs');
 
 const EARLY = Symbol.for('tskubeadm.earlyPrimes');
-const WORKER_FILE = join(__dirname, '../dist/prime-worker.cjs');
+const WORKER_FILE = join(DIST, 'prime-worker.cjs');
 
 /** RSA key size -> the prime size and Miller-Rabin rounds (src/pki/rsa.ts millerRabinRounds) */
 const RSA = {
@@ -88,11 +90,13 @@ function earlyPrimePlan(argv, readText = readHead) {
 /** Start the search for `argv` (process.argv.slice(2)) if it will make RSA keys. Never throws. */
 function startEarlyPrimes(argv) {
   try {
-    if (globalThis[EARLY] || !existsSync(WORKER_FILE)) return;
+    const store = distStore();
+    if (globalThis[EARLY] || !store.has(WORKER_FILE)) return;
     const plan = earlyPrimePlan(argv);
     if (!plan) return;
     const { Worker } = require('node:worker_threads');
-    const worker = new Worker(WORKER_FILE, {
+    const worker = new Worker(store.embedded ? store.read(WORKER_FILE).toString('utf8') : WORKER_FILE, {
+      eval: store.embedded,
       execArgv: [],
       name: 'tskubeadm RSA primes',
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64 },

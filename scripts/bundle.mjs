@@ -7,6 +7,8 @@
 //   dist/grpc.cjs         @grpc/grpc-js and @grpc/proto-loader, for the CRI calls
 //   dist/execa.cjs        execa, for host commands
 //   dist/prime-worker.cjs the RSA prime-search worker bin/early-primes.cjs starts (not a bundle)
+//   dist/bundled-packages.json  the npm packages the bundles hold (name, version, license), for the
+//                         copyright file of what `npm run package` ships (scripts/deb.mjs)
 // Modules that the code imports lazily (import()) stay lazy: esbuild evaluates them on first use.
 //
 // Why: a phase process spent ~110 ms of its ~170 ms on loading ~170 ES modules and compiling them
@@ -71,8 +73,17 @@ async function bundle() {
   // left over from builds that bundled @kubernetes/client-node
   for (const f of ['kube-client.cjs', 'kube-client.cjs.cache']) rmSync(join(repo, 'dist', f), { force: true });
   const external = Object.values(SIDE_BUNDLES).flatMap((specs) => Object.keys(specs));
+  const packages = new Set();
+  const notePackages = (r) => {
+    for (const input of Object.keys(r.metafile.inputs)) {
+      // the innermost package directory (node_modules/a/node_modules/b/... is b)
+      const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (m) packages.add(m[1]);
+    }
+  };
 
-  const main = await build({ ...COMMON, entryPoints: [entry], outfile: BUNDLE, external });
+  const main = await build({ ...COMMON, entryPoints: [entry], outfile: BUNDLE, external, metafile: true });
+  notePackages(main);
   // at least every package with a bundle of its own must have been found and rewritten
   writeFileSync(BUNDLE, rewriteImports(main.outputFiles[0].text, BUNDLE, external.length));
 
@@ -86,9 +97,17 @@ async function bundle() {
       .map(([spec, key]) => (key ? `export * as ${key} from '${spec}';` : `export * from '${spec}';`))
       .join('\n');
     const out = sideBundleFile(name);
-    const r = await build({ ...COMMON, stdin: { contents, resolveDir: repo, loader: 'js' }, outfile: out });
+    const r = await build({ ...COMMON, stdin: { contents, resolveDir: repo, loader: 'js' }, outfile: out, metafile: true });
+    notePackages(r);
     writeFileSync(out, rewriteImports(r.outputFiles[0].text, out, 0));
   }
+  const list = [...packages].map((dir) => {
+    // esbuild names its inputs relative to the working directory
+    const { name, version, license } = JSON.parse(readFileSync(resolve(process.cwd(), dir, 'package.json'), 'utf8'));
+    return { name, version, license };
+  });
+  list.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  writeFileSync(join(repo, 'dist/bundled-packages.json'), `${JSON.stringify(list, null, 1)}\n`);
 }
 
 /**
