@@ -26,6 +26,14 @@ class State {
   private arg: Arg | undefined = undefined;
   private value: GoValue = undefined;
 
+  /** %v: '#' and '+' mean Go syntax and field names rather than their usual meaning */
+  vFlags(): void {
+    this.sharpV = this.sharp;
+    this.sharp = false;
+    this.plusV = this.plus;
+    this.plus = false;
+  }
+
   clearflags(): void {
     this.sharp = this.zero = this.plus = this.minus = this.space = this.sharpV = this.plusV = false;
     this.wid = this.prec = 0;

@@ -97,12 +97,7 @@ export function sprintf(format: string, a: FmtArg[]): string {
           break;
         default:
           if (c >= 'a' && c <= 'z' && argNum < a.length) {
-            if (c === 'v' || c === 'w') {
-              p.sharpV = p.sharp;
-              p.sharp = false;
-              p.plusV = p.plus;
-              p.plus = false;
-            }
+            if (c === 'v' || c === 'w') p.vFlags();
             p.printArg(a[argNum]!, c);
             argNum++;
             i++;
@@ -158,12 +153,7 @@ export function sprintf(format: string, a: FmtArg[]): string {
     else if (!goodArgNum) p.buf += `%!${verb}(BADINDEX)`;
     else if (argNum >= a.length) p.buf += `%!${verb}(MISSING)`;
     else {
-      if (verb === 'v' || verb === 'w') {
-        p.sharpV = p.sharp;
-        p.sharp = false;
-        p.plusV = p.plus;
-        p.plus = false;
-      }
+      if (verb === 'v' || verb === 'w') p.vFlags();
       p.printArg(a[argNum]!, verb);
       argNum++;
     }

@@ -4,6 +4,8 @@
 // go-template-file, template, templatefile, each as "<format>=<template or file>"). The printers
 // print kubeadm's output API objects as cli-runtime's printers do, one PrintObj per object.
 
+import { TskError } from '../errors.js';
+import { ALLOWED_OUTPUT_FORMATS, GO_TEMPLATE_FORMATS as GO_TEMPLATE, JSONPATH_FORMATS as JSONPATH } from './formats.js';
 import { goJson } from './gojson.js';
 import { goQuote } from './goquote.js';
 import { formatValue } from './gofmt.js';
@@ -16,15 +18,6 @@ import { execute } from './template/exec.js';
 import { FUNC_NAMES, TEMPLATE_FUNCS } from './template/funcs.js';
 import { parseTemplate, TemplateParseError, type Tree } from './template/parse.js';
 
-const JSON_YAML = ['json', 'yaml', 'kyaml'];
-const GO_TEMPLATE = ['go-template', 'go-template-file', 'template', 'templatefile'];
-const JSONPATH = ['jsonpath', 'jsonpath-as-json', 'jsonpath-file'];
-/** kubeadm's AllowedFormats, in its order (the --output help text) */
-export const ALLOWED_OUTPUT_FORMATS = ['text', ...JSON_YAML, ...GO_TEMPLATE, ...JSONPATH];
-export const OUTPUT_FLAG_HELP = `Output format. One of: ${ALLOWED_OUTPUT_FORMATS.join('|')}.`;
-export const ALLOW_MISSING_HELP =
-  'If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.';
-export const SHOW_MANAGED_FIELDS_HELP = 'If true, keep the managedFields when printing objects in JSON or YAML format.';
 
 /** -o was not understood, or its template is bad: kubeadm's message (it adds "could not construct output printer: ") */
 export class PrinterError extends Error {}
@@ -150,4 +143,15 @@ export async function printerFor(format: string, o: PrinterOptions): Promise<Obj
     return goTemplatePrinter(text, o.allowMissingTemplateKeys);
   }
   throw noPrinter(format);
+}
+
+/**
+ * A failed PrintObj as the command reports it: what the printer wrote goes to stdout first (a
+ * go-template prints its debugging text there), then the error, worded as kubeadm wraps it; exit 1.
+ */
+export function printFailure(e: PrintError, prefix: string, stdout: { write(s: string): unknown }): TskError {
+  stdout.write(e.written);
+  // kubeadm prints "error: <message>\n" even when the message ends with a newline
+  const msg = prefix + e.message;
+  return new TskError(msg.endsWith('\n') ? msg + '\n' : msg, 1, { cause: e });
 }

@@ -362,17 +362,18 @@ export class Lexer {
     return this.emit(typ);
   }
 
-  lexChar(): StateFn {
+  /** a character constant or an interpreted string, up to its closing quote */
+  lexQuoted(quote: string, typ: T, what: string): StateFn {
     for (;;) {
       let r = this.next();
       if (r === '\\') {
         r = this.next();
         if (r !== '' && r !== '\n') continue;
       }
-      if (r === '' || r === '\n') return this.errorf('unterminated character constant');
-      if (r === "'") break;
+      if (r === '' || r === '\n') return this.errorf(`unterminated ${what}`);
+      if (r === quote) break;
     }
-    return this.emit(T.CharConstant);
+    return this.emit(typ);
   }
 
   lexNumber(): StateFn {
@@ -413,19 +414,6 @@ export class Lexer {
     return true;
   }
 
-  lexQuote(): StateFn {
-    for (;;) {
-      let r = this.next();
-      if (r === '\\') {
-        r = this.next();
-        if (r !== '' && r !== '\n') continue;
-      }
-      if (r === '' || r === '\n') return this.errorf('unterminated quoted string');
-      if (r === '"') break;
-    }
-    return this.emit(T.String);
-  }
-
   lexRawQuote(): StateFn {
     for (;;) {
       const r = this.next();
@@ -445,7 +433,7 @@ const lexSpace: StateFn = (l) => l.lexSpace();
 const lexIdentifier: StateFn = (l) => l.lexIdentifier();
 const lexField: StateFn = (l) => l.lexFieldOrVariable(T.Field);
 const lexVariable: StateFn = (l) => (l.atTerminator() ? l.emit(T.Variable) : l.lexFieldOrVariable(T.Variable));
-const lexChar: StateFn = (l) => l.lexChar();
+const lexChar: StateFn = (l) => l.lexQuoted("'", T.CharConstant, 'character constant');
 const lexNumber: StateFn = (l) => l.lexNumber();
-const lexQuote: StateFn = (l) => l.lexQuote();
+const lexQuote: StateFn = (l) => l.lexQuoted('"', T.String, 'quoted string');
 const lexRawQuote: StateFn = (l) => l.lexRawQuote();
