@@ -1,6 +1,7 @@
-// Go's strconv.FormatFloat for float64 ('e', 'E', 'f', 'g', 'G'; prec -1 = shortest): the shortest
-// digits are JavaScript's (both pick the shortest string that reads back to the same float64, the
-// closest one on a tie); fixed precisions round the exact binary value half to even, as Go does.
+// Go's strconv.FormatFloat for float64 ('e', 'E', 'f', 'g', 'G', 'x', 'X', 'b'; prec -1 = shortest):
+// the shortest digits are JavaScript's (both pick the shortest string that reads back to the same
+// float64, the closest one on a tie); fixed precisions round the exact binary value half to even, as
+// Go does.
 
 interface Digits {
   /** significant decimal digits, no leading or trailing zeros ('' for zero) */
@@ -16,20 +17,68 @@ function shortestDigits(v: number): Digits {
   return { d, dp: Number(exp) + 1 };
 }
 
-/** every digit of |v|'s exact binary value */
-function exactDigits(v: number): Digits {
-  if (v === 0) return { d: '', dp: 0 };
+/** |v| = mant × 2^exp, mant with its implicit top bit (53 bits for a normal number) */
+function binary(v: number): { mant: bigint; exp: number } {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, Math.abs(v));
   const bits = view.getBigUint64(0);
   const e = Number((bits >> 52n) & 0x7ffn);
-  let mant = bits & ((1n << 52n) - 1n);
-  let exp: number;
-  if (e === 0) exp = -1074;
-  else {
-    mant |= 1n << 52n;
-    exp = e - 1075;
+  const mant = bits & ((1n << 52n) - 1n);
+  return e === 0 ? { mant, exp: -1074 } : { mant: mant | (1n << 52n), exp: e - 1075 };
+}
+
+/** %b: -ddddp±ddd (decimal mantissa, binary exponent) */
+function fmtB(neg: boolean, v: number): string {
+  const { mant, exp } = binary(v);
+  return (neg ? '-' : '') + mant.toString() + 'p' + (exp >= 0 ? '+' : '') + exp;
+}
+
+/** %x: -0x1.yyyyp±dd, the mantissa's hex digits (all of them, or rounded to prec) */
+function fmtX(neg: boolean, v: number, prec: number, upper: boolean): string {
+  let { mant, exp } = binary(v);
+  exp += 52;
+  if (mant === 0n) exp = 0;
+  const one = 1n << 60n;
+  mant <<= 8n;
+  while (mant !== 0n && (mant & one) === 0n) {
+    mant <<= 1n;
+    exp--;
   }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & (one - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > one >> 1n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & (one << 1n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const hex = (d: bigint) => (upper ? d.toString(16).toUpperCase() : d.toString(16));
+  let s = (neg ? '-' : '') + '0' + (upper ? 'X' : 'x') + String((mant >> 60n) & 1n);
+  mant = (mant << 4n) & ((1n << 64n) - 1n);
+  if (prec < 0 && mant !== 0n) {
+    s += '.';
+    while (mant !== 0n) {
+      s += hex((mant >> 60n) & 15n);
+      mant = (mant << 4n) & ((1n << 64n) - 1n);
+    }
+  } else if (prec > 0) {
+    s += '.';
+    for (let i = 0; i < prec; i++) {
+      s += hex((mant >> 60n) & 15n);
+      mant = (mant << 4n) & ((1n << 64n) - 1n);
+    }
+  }
+  const e = Math.abs(exp);
+  return s + (upper ? 'P' : 'p') + (exp < 0 ? '-' : '+') + (e < 10 ? '0' + e : String(e));
+}
+
+/** every digit of |v|'s exact binary value */
+function exactDigits(v: number): Digits {
+  if (v === 0) return { d: '', dp: 0 };
+  const { mant, exp } = binary(v);
   let s: string;
   let dp: number;
   if (exp >= 0) {
@@ -85,13 +134,15 @@ function fmtF(neg: boolean, x: Digits, prec: number): string {
   return s;
 }
 
-export type FloatFormat = 'e' | 'E' | 'f' | 'g' | 'G';
+export type FloatFormat = 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X' | 'b';
 
 export function formatFloat(v: number, fmt: FloatFormat, prec: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   const neg = v < 0 || Object.is(v, -0);
+  if (fmt === 'b') return fmtB(neg, v);
+  if (fmt === 'x' || fmt === 'X') return fmtX(neg, v, prec, fmt === 'X');
   const shortest = prec < 0;
   let x: Digits;
   if (shortest) {

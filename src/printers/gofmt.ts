@@ -1,6 +1,6 @@
 // Go's fmt (Sprint, Sprintln, Sprintf) for the values of govalue.ts: the verbs v (+v, #v), T, t, d,
 // b, o, O, x, X, c, q, U, e, E, f, F, g, G, s, with flags, width, precision, argument indexes and
-// fmt's %!verb(type=value) complaints. Floats have no %b/%x here (printed as a bad verb).
+// fmt's %!verb(type=value) complaints.
 
 import { formatFloat, type FloatFormat } from './gofloat.js';
 import { canBackquote, goQuote, goQuoteRune, isPrint, runeCount } from './goquote.js';
@@ -208,9 +208,9 @@ class State {
     }
     if (this.sharp) {
       let digits = 0;
-      if (verb === 'g' || verb === 'G') digits = prec === -1 ? 6 : prec;
+      if (verb === 'g' || verb === 'G' || verb === 'x' || verb === 'X') digits = prec === -1 ? 6 : prec;
       let tail = '';
-      const e = num.search(/[eE]/);
+      const e = num.search(verb === 'x' || verb === 'X' ? /[pP]/ : /[eEpP]/);
       if (e >= 0) {
         tail = num.slice(e);
         num = num.slice(0, e);
@@ -247,6 +247,9 @@ class State {
         return this.fmtFloat(v, 'g', -1);
       case 'g':
       case 'G':
+      case 'x':
+      case 'X':
+      case 'b':
         return this.fmtFloat(v, verb, -1);
       case 'f':
       case 'e':

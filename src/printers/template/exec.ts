@@ -311,6 +311,11 @@ class State {
       else t = fn.params[fn.params.length - 1]!;
       argv.push(this.validateType(final, t));
     }
+    if (fn.builtin && name === 'call') {
+      // Go hands call the name of what it calls: its argument's text, or a piped value's string form
+      const f = final !== MISSING && args.length === 0 ? final : undefined;
+      argv.unshift(args.length > 0 ? nodeString(args[0]!) : typeof f === 'string' ? f : `<${typeName(unwrap(f))} Value>`);
+    }
     try {
       return fn.call(argv.map((a, j) => ((j < fn.params.length ? fn.params[j] : fn.variadic) === 'any' ? toAny(a as GoValue) : a)));
     } catch (e) {

@@ -189,7 +189,8 @@ const cmp = (f: (x: GoValue, y: GoValue) => boolean): Fn => ({ params: ['value',
 const BUILTINS: Record<string, Fn> = {
   and: { params: ['value'], variadic: 'value', builtin: B, call: () => undefined },
   or: { params: ['value'], variadic: 'value', builtin: B, call: () => undefined },
-  call: { params: ['value'], variadic: 'value', builtin: B, call: v(([f]) => fail(unwrap(f) === undefined ? 'call of nil' : `non-function of type ${typeName(unwrap(f))}`)) },
+  // no value a template sees is a function: call always fails, as Go's does for these values
+  call: { params: ['value'], variadic: 'value', builtin: B, call: ([name, f]) => fail(unwrap(f as GoValue) === undefined ? 'call of nil' : `non-function ${name} of type ${typeName(unwrap(f as GoValue))}`) },
   html: { params: [], variadic: 'any', builtin: B, call: a((x) => htmlEscape(evalArgs(x))) },
   index: { params: ['value'], variadic: 'value', builtin: B, call: v(([x, ...i]) => index(x, i)) },
   slice: { params: ['value'], variadic: 'value', builtin: B, call: v(([x, ...i]) => slice(x, i)) },
