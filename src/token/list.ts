@@ -7,7 +7,7 @@ import type { SecretObject } from '../kube/types.js';
 import { KubeApiError } from '../errors.js';
 import { BOOTSTRAP_TOKEN_SECRET_PREFIX, BOOTSTRAP_TOKEN_SECRET_TYPE } from '../kube/objects/bootstraptoken.js';
 import { OUTPUT_API_VERSION } from '../printers/formats.js';
-import { PrintError, printFailure, type ObjectPrinter } from '../printers/printer.js';
+import type { ObjectPrinter } from '../printers/printer.js';
 import { tabwrite } from '../util/tabwriter.js';
 
 /** The fields of a bootstrap token kubeadm reads back from its Secret (BootstrapTokenFromSecret). */
@@ -137,6 +137,7 @@ export async function runListTokens(o: ListTokensOptions): Promise<void> {
       try {
         o.stdout.write(o.printer.print(tokenObject(t)));
       } catch (e) {
+        const { PrintError, printFailure } = await import('../printers/printer.js');
         if (e instanceof PrintError) throw printFailure(e, `unable to print token ${t.token}: `, o.stdout);
         throw e;
       }

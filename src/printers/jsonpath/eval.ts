@@ -1,7 +1,8 @@
-// k8s.io/client-go/util/jsonpath's evaluator (jsonpath.go), ported as it is, including its state
-// kept between executions: a {range} leaves the template starting after it for the next object
-// printed with the same printer (client-go mutates its parse tree). Maps are walked in sorted key
-// order where Go's order is random (wildcards, recursive descent).
+// k8s.io/client-go/util/jsonpath's evaluator (jsonpath.go), ported as it is, but for two things:
+// every object starts from the whole template (client-go's {range} rewrites the parse tree, so the
+// next object printed with the same printer starts inside the range and fails with "not in range,
+// nothing to end": `token list -o jsonpath='{range ...}{end}'` fails at the second token), and
+// maps are walked in sorted key order where Go's order is random (wildcards, recursive descent).
 
 import { formatValue, sprint } from '../gofmt.js';
 import { goJson } from '../gojson.js';
@@ -38,12 +39,17 @@ export class JsonPath {
   allowMissingKeys = false;
   outputJson = false;
 
+  private readonly template: Node[];
+
   constructor(template: string) {
     this.root = parseJsonPath(template);
+    this.template = [...this.root.nodes];
   }
 
   /** Execute: every result of the template for data, printed as client-go prints them */
   execute(data: Concrete | null): string {
+    this.root.nodes = [...this.template];
+    this.beginRange = this.inRange = this.endRange = 0;
     const full = this.findResults(data);
     return full.map((r) => this.printResults(r)).join('');
   }

@@ -80,7 +80,6 @@ export const STRUCTURED: Case[] = [
 export const JSONPATH: Case[] = [
   ...on(IMAGES, ['jsonpath={.images}', 'jsonpath={.images[0]}', 'jsonpath={.images[-1]}', 'jsonpath={.images[1:3]}', 'jsonpath={.images[::3]}', 'jsonpath={.images[*]}']),
   ...on(IMAGES, ['jsonpath={range .images[*]}{@}{"\\n"}{end}', 'jsonpath-as-json={.images}', 'jsonpath-as-json={.images[*]}{.kind}', 'jsonpath={.kind} {.apiVersion}']),
-  ...on(IMAGES, ['jsonpath={range .images[*]}[{@}]{end}|{.kind}'], { count: 2 }),
   ...on(TOKEN, ['jsonpath={.token}{"\\t"}{.ttl}{"\\t"}{.usages}{"\\n"}', 'jsonpath={.usages[*]}', 'jsonpath={.description}', 'jsonpath-as-json={.groups[0]}'], { count: 2 }),
   ...on(CERTS, [
     'jsonpath={range .certificates[*]}{.name}{"\\t"}{.residualTime}{"\\n"}{end}',
@@ -149,6 +148,13 @@ export const JSONPATH: Case[] = [
 ];
 
 const GT = (s: string) => `go-template=${s}`;
+
+/** templates with a {range}: upstream's printer fails at its second object (a deliberate difference) */
+export const RANGES: Case[] = [
+  ...on(IMAGES, ['jsonpath={range .images[*]}[{@}]{end}|{.kind}', 'jsonpath={.kind}{range .images[0:2]}{@}{end}']),
+  ...on(TOKEN, ['jsonpath={range .usages[*]}{@},{end}|{.token}{"\\n"}', 'jsonpath-as-json={range .groups[*]}{@}{end}']),
+  ...on(CERTS, ['jsonpath={range .certificates[*]}{.name} {range .caName}{end}{"\\n"}{end}']),
+];
 
 export const TEMPLATES: Case[] = [
   ...on(IMAGES, [GT('{{.kind}}'), GT('{{range .images}}{{.}}\n{{end}}'), GT('{{index .images 0}}'), GT('{{len .images}}'), GT('{{.}}'), `template={{.apiVersion}}`]),

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrintError, PrinterError, printerFor } from '../../../src/printers/printer.js';
 import { buildPrintersOracle, type PrintAnswer, type PrintersOracle } from '../../helpers/go-printers.js';
-import { JSONPATH, STRUCTURED, TEMPLATES, type Case } from './cases.js';
+import { JSONPATH, RANGES, STRUCTURED, TEMPLATES, type Case } from './cases.js';
 
 let oracle: PrintersOracle;
 beforeAll(async () => {
@@ -67,6 +67,19 @@ describe('printed as upstream’s cli-runtime printers print', () => {
 
   it('go-template: fields, pipelines, control structures, functions, fmt verbs, errors', async () => {
     await compare(TEMPLATES);
+  });
+
+  it('a {range}: every object is printed from the whole template (upstream fails at the second object)', async () => {
+    const once = await oracle.ask(RANGES);
+    const twice = await oracle.ask(RANGES.map((c) => ({ ...c, count: 2 })));
+    for (const [i, c] of RANGES.entries()) {
+      expect(once[i]!.stage, c.output).toBe('ok');
+      // upstream: client-go's {range} rewrote its parse tree; the second object starts inside the range
+      expect(twice[i]!.stage, c.output).toBe('print');
+      expect(twice[i]!.err, c.output).toMatch(/not in range, nothing to end|is not found|is not array or slice/);
+      expect(twice[i]!.out, c.output).toBe(once[i]!.out);
+      expect(await ours({ ...c, count: 3 }), c.output).toEqual({ stage: 'ok', out: once[i]!.out.repeat(3), err: '' });
+    }
   });
 
   it('the cases cover success and every failure stage', async () => {
