@@ -1,7 +1,9 @@
 // What `certs check-expiration` prints: kubeadm's two tables (text/tabwriter), or the
-// output.kubeadm.k8s.io/v1alpha3 CertificateExpirationInfo object as JSON or YAML.
+// output.kubeadm.k8s.io/v1alpha3 CertificateExpirationInfo object through an -o printer.
 
 import type { ExpirationEntry, ExpirationInfo } from '../pki/renewal.js';
+import { OUTPUT_API_VERSION } from '../printers/formats.js';
+import type { ObjectPrinter } from '../printers/printer.js';
 import { tabwrite } from '../util/tabwriter.js';
 import { humanDuration } from '../util/humanduration.js';
 
@@ -30,7 +32,7 @@ function entryObject(e: ExpirationEntry): Record<string, unknown> {
 export function expirationObject(info: ExpirationInfo): Record<string, unknown> {
   return {
     kind: 'CertificateExpirationInfo',
-    apiVersion: 'output.kubeadm.k8s.io/v1alpha3',
+    apiVersion: OUTPUT_API_VERSION,
     certificates: info.certificates.map(entryObject),
     certificateAuthorities: info.certificateAuthorities.map(entryObject),
   };
@@ -52,34 +54,17 @@ export function expirationTable(info: ExpirationInfo): string {
   return tabwrite(rows.join('\n') + '\n', { minWidth: 10, padding: 3 });
 }
 
-/**
- * KYAML (sigs.k8s.io/yaml/kyaml) for this object's shape: struct field order, double-quoted strings,
- * trailing commas, lists of objects "cuddled" as [{ ... }, { ... }].
- */
-export function toKyaml(obj: Record<string, unknown>): string {
-  const scalar = (v: unknown): string => (v === null || v === undefined ? 'null' : typeof v === 'string' ? JSON.stringify(v) : String(v));
-  const fields = (o: Record<string, unknown>, indent: string): string =>
-    Object.entries(o)
-      .map(([k, v]) => `${indent}${k}: ${value(v, indent)},\n`)
-      .join('');
-  const value = (v: unknown, indent: string): string => {
-    if (Array.isArray(v)) {
-      if (v.length === 0) return '[]';
-      const inner = indent + '  ';
-      return '[{\n' + v.map((e) => fields(e as Record<string, unknown>, inner)).join(`${indent}}, {\n`) + `${indent}}]`;
-    }
-    if (v !== null && typeof v === 'object') return '{\n' + fields(v as Record<string, unknown>, indent + '  ') + `${indent}}`;
-    return scalar(v);
-  };
-  return `---\n{\n${fields(obj, '  ')}}\n`;
-}
-
-export async function renderExpiration(info: ExpirationInfo, format: string): Promise<string> {
-  if (format === 'kyaml') return toKyaml(expirationObject(info));
-  if (format === 'json') return JSON.stringify(expirationObject(info), null, 4) + '\n';
-  if (format === 'yaml') {
-    const { toGoYaml } = await import('../manifests/goyaml.js');
-    return toGoYaml(expirationObject(info));
+/** The two tables (text), or the CertificateExpirationInfo object through the -o printer. */
+export async function renderExpiration(info: ExpirationInfo, printer: ObjectPrinter | 'text', stdout: { write(s: string): unknown }): Promise<void> {
+  if (printer === 'text') {
+    stdout.write(expirationTable(info));
+    return;
   }
-  return expirationTable(info);
+  const { PrintError, printFailure } = await import('../printers/printer.js');
+  try {
+    stdout.write(printer.print(expirationObject(info)));
+  } catch (e) {
+    if (e instanceof PrintError) throw printFailure(e, '', stdout);
+    throw e;
+  }
 }

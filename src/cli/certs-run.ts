@@ -6,10 +6,11 @@
 import * as path from 'node:path';
 import { NodeHost } from '../host/node-host.js';
 import type { Host } from '../host/types.js';
-import { errorMessage, TskError, UsageError } from '../errors.js';
+import { errorMessage, TskError } from '../errors.js';
 import type { Output } from '../output.js';
 import type { ClusterConfiguration, InitConfig } from '../config/types.js';
 import type { CliContext } from './context.js';
+import { outputPrinter, type OutputOpts } from './output-flags.js';
 import type { CommonCertFlags } from './certs-flags.js';
 import { hostDefaults, readConfigFile } from './input.js';
 import { generateBootstrapToken } from '../util/token.js';
@@ -115,23 +116,17 @@ async function readSnapshot(host: Host, certDir: string, kubeDir: string): Promi
 // ---------------------------------------------------------------------------------------------
 // check-expiration
 
-const OUTPUT_FORMATS = ['text', 'json', 'yaml', 'kyaml'];
-
-export async function runCheckExpiration(ctx: CliContext, opts: CommonCertFlags & { output: string }): Promise<void> {
-  const format = opts.output;
-  if (!OUTPUT_FORMATS.includes(format)) {
-    throw new UsageError(
-      `could not construct output printer: unable to match a printer suitable for the output format "${format}", allowed formats are: ${OUTPUT_FORMATS.join(',')}`,
-    );
-  }
+export async function runCheckExpiration(ctx: CliContext, opts: CommonCertFlags & OutputOpts): Promise<void> {
+  // kubeadm: the printer first, then the configuration
+  const printer = await outputPrinter(ctx, opts);
   const { host, inputs } = hosts(ctx);
-  const cluster = await internalConfig(ctx, host, inputs, opts, 'check-expiration', format !== 'text');
+  const cluster = await internalConfig(ctx, host, inputs, opts, 'check-expiration', printer !== 'text');
   const snap = await readSnapshot(host, cluster.certificatesDir, KUBERNETES_DIR);
   const { expirationInfo } = await import('../pki/renewal.js');
   const info = expirationInfo(snap, cluster.etcd.external !== undefined, host.now());
   for (const w of info.warnings) ctx.out().warn(w);
   const { renderExpiration } = await import('./certs-print.js');
-  ctx.streams.stdout.write(await renderExpiration(info, format));
+  await renderExpiration(info, printer, ctx.streams.stdout);
 }
 
 // ---------------------------------------------------------------------------------------------

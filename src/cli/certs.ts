@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { RENEW_TARGETS, type CommonCertFlags } from './certs-flags.js';
+import { noArgs } from './cobraflags.js';
+import { addOutputFlags, type OutputOpts } from './output-flags.js';
 
 function requireSubcommand(c: Command, name: string): void {
   c.action(() => {
@@ -46,12 +48,16 @@ afterwards (and copy the file wherever else it is used).`,
       .description('Renew every certificate this control-plane node uses (all or none are written)'),
   ).action(renewAction('all'));
 
-  commonFlags(certs.command('check-expiration').description('Show when the certificates of this control-plane node expire'))
-    .option('-o, --output <format>', 'output format: text, json, yaml or kyaml', 'text')
-    .action(async (opts: CommonCertFlags & { output: string }) => {
-      const { runCheckExpiration } = await import('./certs-run.js');
-      await runCheckExpiration(ctx, opts);
-    });
+  const expirationStolen: string[] = [];
+  const expiration = addOutputFlags(
+    commonFlags(certs.command('check-expiration').description('Show when the certificates of this control-plane node expire')),
+    expirationStolen,
+  );
+  expiration.action(async (opts: CommonCertFlags & OutputOpts) => {
+    noArgs(expiration, expirationStolen);
+    const { runCheckExpiration } = await import('./certs-run.js');
+    await runCheckExpiration(ctx, opts);
+  });
 
   certs
     .command('certificate-key')

@@ -3,7 +3,8 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
-import { boolFlag, noArgs } from './cobraflags.js';
+import { noArgs } from './cobraflags.js';
+import { addOutputFlags, outputPrinter, type OutputOpts } from './output-flags.js';
 
 function addCommonFlags(c: Command): void {
   c.addOption(
@@ -55,35 +56,23 @@ export function addConfigImagesCommand(config: Command, ctx: CliContext): void {
   });
 
   const stolen: string[] = [];
-  const list = images
-    .command('list')
-    .description(
-      'Print a list of images kubeadm will use. The configuration file is used in case any images or image repositories are customized',
-    )
-    .addOption(
-      new Option(
-        '-o, --output <string>',
-        'Output format. One of: text|json|yaml|kyaml|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file (tskubeadm prints text, json and yaml).',
-      ).default('text'),
-    );
-  boolFlag(list, 'show-managed-fields', 'If true, keep the managedFields when printing objects in JSON or YAML format.', stolen);
-  boolFlag(
-    list,
-    'allow-missing-template-keys',
-    'If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.',
+  const list = addOutputFlags(
+    images
+      .command('list')
+      .description(
+        'Print a list of images kubeadm will use. The configuration file is used in case any images or image repositories are customized',
+      ),
     stolen,
-    true,
   );
   addCommonFlags(list);
-  list.action(async (o: CommonOpts & { output: string }) => {
+  list.action(async (o: CommonOpts & OutputOpts) => {
     noArgs(list, stolen);
-    const { resolveOutputFormat } = await import('../util/printers.js');
     const { parseFeatureGates } = await import('../config/flags.js');
     // kubeadm: feature gates, then the printer, then the configuration
     if (o.featureGates) parseFeatureGates(o.featureGates, []);
-    const format = resolveOutputFormat(o.output);
+    const printer = await outputPrinter(ctx, o);
     const { runImagesList } = await import('../images/commands.js');
-    await runImagesList(await input(ctx, list, o, false), format);
+    await runImagesList(await input(ctx, list, o, false), printer);
   });
 
   const pull = images.command('pull').description('Pull images used by kubeadm');

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { boolFlag, given, noArgs, sliceFlag } from './cobraflags.js';
 import { TOKEN_DESCRIPTION } from './descriptions.js';
+import { addOutputFlags, outputPrinter, type OutputOpts } from './output-flags.js';
 
 const KUBECONFIG_HELP =
   'The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file.';
@@ -145,36 +146,19 @@ which must be kept private. See https://kubernetes.io/docs/admin/bootstrap-token
 
   // ---- list ----
   const listStolen: string[] = [];
-  const list = token
-    .command('list')
-    .description('List bootstrap tokens on the server')
-    .addOption(
-      new Option(
-        '-o, --output <string>',
-        'Output format. One of: text|json|yaml|kyaml|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file (tskubeadm prints text, json and yaml).',
-      ).default('text'),
-    );
-  boolFlag(list, 'show-managed-fields', 'If true, keep the managedFields when printing objects in JSON or YAML format.', listStolen);
-  boolFlag(
-    list,
-    'allow-missing-template-keys',
-    'If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.',
-    listStolen,
-    true,
-  );
+  const list = addOutputFlags(token.command('list').description('List bootstrap tokens on the server'), listStolen);
   addPersistent(list, listStolen);
-  list.action(async (opts: { output: string }) => {
+  list.action(async (opts: OutputOpts) => {
     noArgs(list, listStolen);
-    // the format is checked before the kubeconfig is read (kubeadm reads the kubeconfig first)
-    const { resolveOutputFormat } = await import('../util/printers.js');
-    const format = resolveOutputFormat(opts.output);
+    // the format and template are checked before the kubeconfig is read (kubeadm reads the kubeconfig first)
+    const printer = await outputPrinter(ctx, opts);
     const p = persistent(list);
     const { host } = await hosts(ctx);
     const { kubeconfigPath, tokenClient } = await import('../token/client.js');
     const file = await kubeconfigPath(host, p.kubeconfig, ctx.env);
     const client = await tokenClient({ host, file, dryRun: p.dryRun, out: ctx.out() });
     const { runListTokens } = await import('../token/list.js');
-    await runListTokens({ client, format, stdout: ctx.streams.stdout, stderr: ctx.streams.stderr });
+    await runListTokens({ client, printer, stdout: ctx.streams.stdout, stderr: ctx.streams.stderr });
   });
 
   // ---- delete ----

@@ -8,7 +8,8 @@ import type { InitConfig } from '../config/types.js';
 import { TskError } from '../errors.js';
 import { requiredImages } from '../preflight/images.js';
 import { generateBootstrapToken } from '../util/token.js';
-import { OUTPUT_API_VERSION, structuredPrinter, type OutputFormat } from '../util/printers.js';
+import { OUTPUT_API_VERSION } from '../printers/formats.js';
+import type { ObjectPrinter } from '../printers/printer.js';
 
 export interface ImagesConfigInput {
   host: Host;
@@ -56,15 +57,24 @@ export async function imagesConfig(i: ImagesConfigInput): Promise<InitConfig> {
   return cfg;
 }
 
-/** What `config images list` prints for a configuration. */
-export function formatImages(images: string[], format: OutputFormat): string {
-  if (format === 'text') return images.join('\n') + '\n';
-  return structuredPrinter(format).print({ kind: 'Images', apiVersion: OUTPUT_API_VERSION, images });
+/** What `config images list` prints for a configuration: one output.kubeadm.k8s.io/v1alpha3 Images object. */
+export async function formatImages(images: string[], printer: ObjectPrinter | 'text', stdout: { write(s: string): unknown }): Promise<void> {
+  if (printer === 'text') {
+    stdout.write(images.join('\n') + '\n');
+    return;
+  }
+  const { PrintError, printFailure } = await import('../printers/printer.js');
+  try {
+    stdout.write(printer.print({ kind: 'Images', apiVersion: OUTPUT_API_VERSION, images }));
+  } catch (e) {
+    if (e instanceof PrintError) throw printFailure(e, 'unable to print images: ', stdout);
+    throw e;
+  }
 }
 
-export async function runImagesList(i: ImagesConfigInput, format: OutputFormat): Promise<void> {
+export async function runImagesList(i: ImagesConfigInput, printer: ObjectPrinter | 'text'): Promise<void> {
   const cfg = await imagesConfig(i);
-  i.out.stdout.write(formatImages(requiredImages(cfg.cluster), format));
+  await formatImages(requiredImages(cfg.cluster), printer, i.out.stdout);
 }
 
 /**

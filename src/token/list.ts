@@ -1,11 +1,14 @@
 // `tskubeadm token list` (kubeadm's RunListTokens): the bootstrap-token Secrets of kube-system as
-// output.kubeadm.k8s.io/v1alpha3 BootstrapToken objects, in a table or as JSON/YAML.
+// output.kubeadm.k8s.io/v1alpha3 BootstrapToken objects, in a table or through an -o printer, one
+// object per token.
 
 import type { KubeClient } from '../kube/base.js';
 import type { SecretObject } from '../kube/types.js';
 import { KubeApiError } from '../errors.js';
 import { BOOTSTRAP_TOKEN_SECRET_PREFIX, BOOTSTRAP_TOKEN_SECRET_TYPE } from '../kube/objects/bootstraptoken.js';
-import { OUTPUT_API_VERSION, structuredPrinter, tabwrite, type OutputFormat } from '../util/printers.js';
+import { OUTPUT_API_VERSION } from '../printers/formats.js';
+import type { ObjectPrinter } from '../printers/printer.js';
+import { tabwrite } from '../util/tabwriter.js';
 
 /** The fields of a bootstrap token kubeadm reads back from its Secret (BootstrapTokenFromSecret). */
 export interface ListedToken {
@@ -108,7 +111,8 @@ export function tokenObject(t: ListedToken): Record<string, unknown> {
 
 export interface ListTokensOptions {
   client: KubeClient;
-  format: OutputFormat;
+  /** the -o printer, or 'text' for kubeadm's table */
+  printer: ObjectPrinter | 'text';
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
   now?: () => Date;
@@ -121,7 +125,6 @@ export async function runListTokens(o: ListTokensOptions): Promise<void> {
   } catch (e) {
     throw new KubeApiError(`failed to list bootstrap tokens: ${(e as Error).message}`, undefined, { cause: e });
   }
-  const printer = o.format === 'text' ? undefined : structuredPrinter(o.format);
   let header = false;
   for (const s of secrets) {
     const t = tokenFromSecret(s);
@@ -130,14 +133,20 @@ export async function runListTokens(o: ListTokensOptions): Promise<void> {
       o.stderr.write(t);
       continue;
     }
-    if (printer) {
-      o.stdout.write(printer.print(tokenObject(t)));
+    if (o.printer !== 'text') {
+      try {
+        o.stdout.write(o.printer.print(tokenObject(t)));
+      } catch (e) {
+        const { PrintError, printFailure } = await import('../printers/printer.js');
+        if (e instanceof PrintError) throw printFailure(e, `unable to print token ${t.token}: `, o.stdout);
+        throw e;
+      }
       continue;
     }
     // kubeadm's text printer flushes a tabwriter per token: the header aligns with the first row only
     const rows = [tokenRow(t, (o.now ?? (() => new Date()))())];
     if (!header) rows.unshift(TOKEN_COLUMNS);
     header = true;
-    o.stdout.write(tabwrite(rows, 10, 3));
+    o.stdout.write(tabwrite(rows.map((r) => r.join('\t')).join('\n') + '\n', { minWidth: 10, padding: 3 }));
   }
 }

@@ -57,9 +57,9 @@ async function upstream(root: string, args: string[]): Promise<ToolRun> {
   }
 }
 
-/** tskubeadm reads --config from the real filesystem: "/cfg.yaml" is the tree's copy */
+/** tskubeadm reads --config and -o template files from the real filesystem: "/cfg.yaml" and "=/tmpl.txt" are the tree's copies */
 async function ours(root: string, args: string[]): Promise<ToolRun> {
-  args = args.map((a) => (a === '/cfg.yaml' ? path.join(root, 'cfg.yaml') : a));
+  args = args.map((a) => (a === '/cfg.yaml' ? path.join(root, 'cfg.yaml') : a.replace(/=\/tmpl\.txt$/, `=${path.join(root, 'tmpl.txt')}`)));
   let stdout = '';
   let stderr = '';
   const code = await run([...args, '--rootfs', root], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } }, {
@@ -208,6 +208,50 @@ describe('certs check-expiration, tskubeadm vs kubeadm', () => {
     const { up, tk } = await both(['--kubeconfig', '/etc/kubernetes/closed.conf'], r);
     expect(up.stdout).toContain('[check-expiration] Error reading configuration from the Cluster. Falling back to default configuration');
     expect(maskDates(tk.stdout)).toBe(maskDates(up.stdout));
+  });
+
+  it('-o jsonpath, jsonpath-as-json, go-template and a template file: the same output', async () => {
+    fs.writeFileSync(path.join(root, 'tmpl.txt'), '{{range .certificates}}{{printf "%-28s" .name}}{{with .caName}}{{.}}{{else}}-{{end}}\n{{end}}');
+    const formats = [
+      'jsonpath={range .certificates[*]}{.name}{"\\t"}{.caName}{"\\t"}{.externallyManaged}{"\\t"}{.expirationDate}{"\\n"}{end}',
+      'jsonpath={.certificateAuthorities[?(@.missing==false)].name}',
+      'jsonpath={.certificates[?(@.caName=="etcd-ca")].name}',
+      'jsonpath-as-json={.certificates[*].name}',
+      'go-template={{range .certificateAuthorities}}{{.name}}: {{.expirationDate}}{{if .externallyManaged}} external{{end}}{{"\\n"}}{{end}}',
+      'go-template={{len .certificates}} {{(index .certificates 0).name}} {{.kind}}',
+      'go-template-file=/tmpl.txt',
+    ];
+    for (const fmt of formats) {
+      const { up, tk } = await both(['--config', '/cfg.yaml', '-o', fmt]);
+      expect(up.stdout.length, fmt).toBeGreaterThan(0);
+      expect(tk.stdout, fmt).toBe(up.stdout);
+    }
+  });
+
+  it('residual time: a float64 in JSONPath (e-notation), an int64 in go-template, as upstream prints them', async () => {
+    const first = (args: string[]) => both(['--config', '/cfg.yaml', '-o', ...args]);
+    const jp = await first(['jsonpath={.certificates[0].residualTime}']);
+    const gt = await first(['go-template={{(index .certificates 0).residualTime}}']);
+    // 2000h of validity: 7.2e+06 s less the seconds since the tree was made
+    expect(jp.up.stdout).toMatch(/^7\.\d+e\+06$/);
+    expect(jp.tk.stdout).toMatch(/^7\.\d+e\+06$/);
+    expect(gt.up.stdout).toMatch(/^7\d{6}$/);
+    expect(gt.tk.stdout).toMatch(/^7\d{6}$/);
+    expect(Math.abs(Number(gt.tk.stdout) - Number(gt.up.stdout))).toBeLessThanOrEqual(5);
+    expect(Math.abs(Number(jp.tk.stdout) - Number(jp.up.stdout))).toBeLessThanOrEqual(5);
+  });
+
+  it('a template that fails while printing: the same debugging text on stdout, the same error, exit 1', async () => {
+    const maskResidual = (s: string) => s.replace(/(residualTime"?:)\d+/g, '$1<n>');
+    for (const fmt of ['go-template={{.certificates.x}}', 'jsonpath={.certificates[99]}']) {
+      const args = ['certs', 'check-expiration', '--config', '/cfg.yaml', '-o', fmt];
+      const up = await upstream(root, args);
+      const tk = await ours(root, args);
+      expect(up.code, fmt).toBe(1);
+      expect(tk.code, fmt).toBe(1);
+      expect(maskResidual(tk.stdout), fmt).toBe(maskResidual(up.stdout));
+      expect(maskResidual(tk.stderr), fmt).toBe(maskResidual(up.stderr));
+    }
   });
 
   it('rejects an unknown output format, as kubeadm does', async () => {

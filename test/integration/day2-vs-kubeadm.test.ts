@@ -54,7 +54,7 @@ describe('config images list: the same list as upstream kubeadm', () => {
   for (const [name, text] of files) {
     it(`--config: ${name}`, async () => {
       const f = configFile([text]);
-      for (const fmt of [[], ['-o', 'json'], ['-o', 'yaml']]) {
+      for (const fmt of [[], ['-o', 'json'], ['-o', 'yaml'], ['-o', 'kyaml'], ['-o', 'jsonpath={.images[-1]}'], ['-o', 'go-template={{range .images}}{{.}} {{end}}']]) {
         const ours = await cli(['config', 'images', 'list', '--config', f, ...fmt]);
         const theirs = upstream(['config', 'images', 'list', '--config', f, ...fmt]);
         expect(theirs.code, theirs.stderr).toBe(0);
@@ -94,14 +94,85 @@ describe('config images list: the same list as upstream kubeadm', () => {
     expect(errorLines(ours.stderr).join('\n')).toContain(want);
   });
 
-  it('formats upstream accepts but tskubeadm does not print are refused by name (exit 3)', async () => {
-    for (const fmt of ['jsonpath={.images}', 'go-template={{.images}}', 'kyaml', 'jsonpath-as-json={.images}']) {
-      const args = ['config', 'images', 'list', '--kubernetes-version', 'v1.37.2', '-o', fmt];
-      expect(upstream(args).code, fmt).toBe(0);
+  const V = ['config', 'images', 'list', '--kubernetes-version', 'v1.37.2'];
+
+  it('every -o format upstream offers prints what upstream prints', async () => {
+    const dir = tmpDir('tsk-tmpl-');
+    const goFile = path.join(dir, 'images.tmpl');
+    fs.writeFileSync(goFile, '{{- range $i, $img := .images}}\n{{$i}}: {{$img | printf "%-50s"}}|\n{{- end}}\n');
+    const jpFile = path.join(dir, 'images.jsonpath');
+    fs.writeFileSync(jpFile, '{range .images[*]}{@}{"\\n"}{end}');
+    const formats = [
+      'kyaml',
+      'KYaml',
+      'jsonpath={.images}',
+      'jsonpath={.images[*]}',
+      'jsonpath={.images[1:3]}{"\\n"}{.kind}',
+      'jsonpath={range .images[*]}- {@}{"\\n"}{end}',
+      `jsonpath-file=${jpFile}`,
+      'jsonpath-as-json={.images[0]}',
+      'jsonpath={.missing}',
+      'go-template={{.kind}} {{.apiVersion}} {{len .images}} {{index .images 0}}',
+      'go-template={{range .images}}{{if eq . "registry.k8s.io/pause:3.10.2"}}{{.}}{{end}}{{end}}',
+      'go-template={{.}}',
+      'go-template={{.missing}}',
+      `go-template-file=${goFile}`,
+      'template={{printf "%q %5.1f %x" .kind 3.14159 255}}',
+      `templatefile=${goFile}`,
+    ];
+    for (const fmt of formats) {
+      const args = [...V, '-o', fmt];
+      const theirs = upstream(args);
       const ours = await cli(args);
+      expect(theirs.code, `${fmt}: ${theirs.stderr}`).toBe(0);
+      expect(ours.code, `${fmt}: ${ours.stderr}`).toBe(0);
+      expect(ours.stdout, fmt).toBe(theirs.stdout);
+    }
+  });
+
+  it('a template that fails while printing: the same stdout, error and exit code 1 as upstream', async () => {
+    const cases = [
+      ['-o', 'go-template={{.images}} {{.missing.x}}', '--allow-missing-template-keys=false'],
+      ['-o', 'go-template={{index .images 9}}'],
+      ['-o', 'jsonpath={.missing}', '--allow-missing-template-keys=false'],
+      ['-o', 'jsonpath={.images[9]}'],
+      ['-o', 'jsonpath={.images[?(@>1)]}'],
+    ];
+    for (const c of cases) {
+      const args = [...V, ...c];
+      const theirs = upstream(args);
+      const ours = await cli(args);
+      expect(theirs.code, c.join(' ')).toBe(1);
+      expect(ours.code, c.join(' ')).toBe(1);
+      expect(ours.stdout, c.join(' ')).toBe(theirs.stdout);
+      expect(ours.stderr, c.join(' ')).toBe(theirs.stderr);
+    }
+  });
+
+  it('a bad template or a missing template file is refused before the configuration is read, with upstream message (exit 3)', async () => {
+    const cases = [
+      'go-template={{.kind',
+      'go-template={{if .kind}}',
+      'go-template=line1\n{{nosuch .kind}}',
+      'go-template={{.kind | 1}}',
+      'jsonpath={.images[}',
+      'jsonpath={.images',
+      'jsonpath={"unterminated}',
+      'jsonpath',
+      'go-template=',
+      'go-template-file=/nonexistent/images.tmpl',
+      'jsonpath-file=/nonexistent/images.jsonpath',
+    ];
+    for (const fmt of cases) {
+      // a version kubeadm refuses: the printer error comes first, in both
+      const args = ['config', 'images', 'list', '--kubernetes-version', 'v1.1.0', '-o', fmt];
+      const theirs = upstream(args);
+      const ours = await cli(args);
+      expect(theirs.code, fmt).toBe(1);
       expect(ours.code, fmt).toBe(3);
       expect(ours.stdout).toBe('');
-      expect(ours.stderr).toContain(`the output format "${fmt.split('=')[0]}" is accepted by kubeadm but not supported by tskubeadm`);
+      expect(errorLines(ours.stderr), fmt).toEqual(errorLines(theirs.stderr));
+      expect(ours.stderr, fmt).toMatch(/^error: could not construct output printer: /);
     }
   });
 

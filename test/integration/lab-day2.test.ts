@@ -1,6 +1,6 @@
 // Day-2 commands on a cluster `tskubeadm init` made on lab host 1, side by side with upstream kubeadm:
 // bootstrap tokens made by either tool are listed and deleted by the other, `token list` prints the
-// same in every format, the one-line join command matches, a `kubeconfig user` file authenticates
+// same in every -o format, the one-line join command matches, a `kubeconfig user` file authenticates
 // as its user and RBAC applies to it, and `config images pull` goes through the CRI. One init for the
 // whole file. Needs root and the lab.
 import { X509Certificate } from 'node:crypto';
@@ -92,7 +92,7 @@ describe('lab: day-2 commands on a tskubeadm cluster', () => {
     expect(again.stderr).toContain('failed to delete bootstrap token "upstrm": secrets "bootstrap-token-upstrm" not found');
   }, 5 * MIN);
 
-  it('token list prints what upstream prints: text (TTL masked), json, yaml', async () => {
+  it('token list prints what upstream prints: text (TTL masked) and every -o format, one object per token', async () => {
     await ok([tskubeadm, 'token', 'create', 'aaaaaa.0123456789abcdef', '--ttl', '30m', '--description', 'short <&> lived']);
     await ok([kubeadm, 'token', 'create', 'bbbbbb.0123456789abcdef', '--ttl', '0', '--description', 'a description that is much longer than the fifty-six characters column']);
     await ok([tskubeadm, 'token', 'create', 'cccccc.0123456789abcdef', '--usages', 'authentication', '--groups', 'system:bootstrappers:x']);
@@ -100,14 +100,42 @@ describe('lab: day-2 commands on a tskubeadm cluster', () => {
     const upText = await ok([kubeadm, 'token', 'list']);
     expect(text.split('\n').length).toBeGreaterThanOrEqual(5);
     expect(maskTtl(text)).toBe(maskTtl(upText));
-    for (const fmt of ['json', 'yaml']) {
-      const ours = await ok([tskubeadm, 'token', 'list', '-o', fmt]);
-      const theirs = await ok([kubeadm, 'token', 'list', '-o', fmt]);
-      expect(ours, fmt).toBe(theirs);
+    const formats = [
+      'json',
+      'yaml',
+      'kyaml',
+      'jsonpath={.token}{"\\t"}{.description}{"\\n"}',
+      'jsonpath-as-json={.groups}',
+      'go-template={{.token}} {{.expires}} {{range .usages}}{{.}},{{end}} {{len .groups}}{{"\\n"}}',
+      'go-template={{.token}} {{.description | printf "%q"}}{{"\\n"}}',
+    ];
+    for (const fmt of formats) {
+      const ours = await onHostResult([tskubeadm, 'token', 'list', '-o', fmt]);
+      const theirs = await onHostResult([kubeadm, 'token', 'list', '-o', fmt]);
+      expect(theirs.code, `${fmt}: ${theirs.stderr}`).toBe(0);
+      expect(ours.code, `${fmt}: ${ours.stderr}`).toBe(0);
+      expect(ours.stdout, fmt).toBe(theirs.stdout);
     }
-    const unsupported = await onHostResult([tskubeadm, 'token', 'list', '-o', 'jsonpath={.token}']);
-    expect(unsupported.code).toBe(3);
-    expect(unsupported.stderr).toContain('"jsonpath" is accepted by kubeadm but not supported by tskubeadm');
+    // a {range}: upstream's template starts inside the range for the second token and fails there;
+    // tskubeadm prints every token the way upstream prints the first
+    const ranged = ['token', 'list', '-o', 'jsonpath={range .usages[*]}{@},{end}|{.token}{"\\n"}'];
+    const upRanged = await onHostResult([kubeadm, ...ranged]);
+    const tkRanged = await onHostResult([tskubeadm, ...ranged]);
+    expect(upRanged.code).toBe(1);
+    expect(upRanged.stderr).toContain('not in range, nothing to end');
+    expect(tkRanged.code, tkRanged.stderr).toBe(0);
+    const lines = tkRanged.stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBe((await secretIds()).length);
+    expect(tkRanged.stdout.startsWith(upRanged.stdout)).toBe(true);
+    expect(lines).toContain('authentication,|cccccc.0123456789abcdef');
+    // a key one token lacks (bbbbbb never expires): the tokens before it are printed, then the error (the debugging text on stdout)
+    const missing = ['token', 'list', '-o', 'go-template={{.token}} {{.expires}}{{"\\n"}}', '--allow-missing-template-keys=false'];
+    const ours = await onHostResult([tskubeadm, ...missing]);
+    const theirs = await onHostResult([kubeadm, ...missing]);
+    expect(theirs.code).toBe(1);
+    expect(ours.code).toBe(1);
+    expect(ours.stdout).toBe(theirs.stdout);
+    expect(ours.stderr).toBe(theirs.stderr);
     // several IDs and whole tokens in one delete
     expect(await ok([tskubeadm, 'token', 'delete', 'aaaaaa', 'bbbbbb.0123456789abcdef', 'cccccc'])).toBe(
       'bootstrap token "aaaaaa" deleted\nbootstrap token "bbbbbb" deleted\nbootstrap token "cccccc" deleted\n',

@@ -1,13 +1,13 @@
 // Pure parts of the day-2 commands: the join command text (upstream's template in cmd/util/join.go),
 // bootstrap-token Secrets read back as kubeadm's BootstrapTokenFromSecret reads them, the TTL column
-// (apimachinery's ShortHumanDuration), Go's tabwriter and the --output format resolution.
+// (apimachinery's ShortHumanDuration), Go's tabwriter and the --output printer choice.
 import { describe, expect, it } from 'vitest';
 import { bootstrapTokenSecret } from '../../../src/kube/objects/bootstraptoken.js';
 import { joinCommand, oneLineJoinCommand } from '../../../src/util/joincommand.js';
-import { resolveOutputFormat, tabwrite, goJsonIndent } from '../../../src/util/printers.js';
+import { tabwrite } from '../../../src/util/tabwriter.js';
+import { PrinterError, printerFor } from '../../../src/printers/printer.js';
 import { shortHumanDuration, tokenFromSecret, tokenObject, tokenRow } from '../../../src/token/list.js';
 import { tokenIdOf, tokenIdsOf } from '../../../src/token/delete.js';
-import { EXIT_VALIDATION, TskError } from '../../../src/errors.js';
 import type { SecretObject } from '../../../src/kube/types.js';
 
 const PIN = 'sha256:' + 'a'.repeat(64);
@@ -92,7 +92,7 @@ describe('the token table', () => {
   });
 
   it("tabwriter: every cell but the last padded to the column's widest cell + padding, at least minwidth", () => {
-    expect(tabwrite([['A', 'BB', 'last'], ['CCCCCCCCCC', 'D', 'x']], 10, 3)).toBe('A            BB        last\nCCCCCCCCCC   D         x\n');
+    expect(tabwrite('A\tBB\tlast\nCCCCCCCCCC\tD\tx\n', { minWidth: 10, padding: 3 })).toBe('A            BB        last\nCCCCCCCCCC   D         x\n');
   });
 });
 
@@ -107,22 +107,27 @@ describe('token delete arguments', () => {
 });
 
 describe('--output', () => {
-  it('text exactly, json/yaml in any case; the rest refused with exit 3', () => {
-    expect(resolveOutputFormat('text')).toBe('text');
-    expect(resolveOutputFormat('YAML')).toBe('yaml');
-    for (const bad of ['Text', '', 'wide', 'kyaml', 'jsonpath={.a}', 'go-template-file=/x', 'jsonpath']) {
-      let err: unknown;
-      try {
-        resolveOutputFormat(bad);
-      } catch (e) {
-        err = e;
-      }
-      expect(err, bad).toBeInstanceOf(TskError);
-      expect((err as TskError).exitCode).toBe(EXIT_VALIDATION);
+  const opts = { allowMissingTemplateKeys: true, readFile: async () => '' };
+  it('text exactly (the command prints it), json/yaml/kyaml in any case; anything else refused with kubeadm\'s reason', async () => {
+    expect(await printerFor('text', opts)).toBe('text');
+    expect(await printerFor('YAML', opts)).not.toBe('text');
+    const refused: [string, RegExp][] = [
+      ['Text', /unable to match a printer suitable for the output format "Text", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,template,templatefile,text,yaml$/],
+      ['', /output format ""/],
+      ['wide', /output format "wide"/],
+      ['jsonpath', /^template format specified but no template given$/],
+      ['go-template={{.a', /^error parsing template {{.a, template: output:1: unclosed action$/],
+      ['jsonpath={.a', /^error parsing jsonpath {.a, unclosed action$/],
+    ];
+    for (const [bad, why] of refused) {
+      const err = await printerFor(bad, opts).catch((e: unknown) => e);
+      expect(err, bad).toBeInstanceOf(PrinterError);
+      expect((err as Error).message, bad).toMatch(why);
     }
   });
 
-  it("json is encoding/json's: four-space indent, <, > and & escaped", () => {
-    expect(goJsonIndent({ a: ['<&>'] })).toBe('{\n    "a": [\n        "\\u003c\\u0026\\u003e"\n    ]\n}\n');
+  it("json is encoding/json's: four-space indent, <, > and & escaped", async () => {
+    const p = await printerFor('json', opts);
+    expect(p !== 'text' && p.print({ a: ['<&>'] })).toBe('{\n    "a": [\n        "\\u003c\\u0026\\u003e"\n    ]\n}\n');
   });
 });
