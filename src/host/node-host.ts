@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { TskError } from '../errors.js';
-import { confinedPath, shellQuote, targetPath } from './paths.js';
+import { confinedPath, shellQuote, staleTemporary, targetPath, temporaryName } from './paths.js';
 import type {
   ExecOptions,
   ExecResult,
@@ -120,7 +120,8 @@ export class NodeHost implements Host {
     const real = this.resolve(p);
     const dir = path.dirname(real);
     if (!fs.existsSync(dir)) await this.mkdirp(path.dirname(p), dirMode);
-    const tmp = path.join(dir, `.${path.basename(real)}.tmp-${randomBytes(6).toString('hex')}`);
+    else await removeStaleTemporaries(dir);
+    const tmp = path.join(dir, temporaryName(path.basename(real), process.pid, randomBytes(6).toString('hex')));
     let fh: fsp.FileHandle | undefined;
     try {
       fh = await fsp.open(tmp, 'wx', mode);
@@ -142,6 +143,10 @@ export class NodeHost implements Host {
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
       throw fileError('write', p, e);
     }
+  }
+
+  async removeStaleTemporaries(p: string): Promise<void> {
+    await removeStaleTemporaries(this.resolve(p));
   }
 
   async chmod(p: string, mode: number): Promise<void> {
@@ -299,6 +304,17 @@ export class NodeHost implements Host {
   }
 }
 
+/** Remove the temporary files a killed tskubeadm left in `dir` (see temporaryName); best effort. */
+async function removeStaleTemporaries(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (staleTemporary(n)) await fsp.rm(path.join(dir, n), { force: true }).catch(() => undefined);
+}
+
 function fileError(verb: string, p: string, e: unknown): TskError {
   if (e instanceof TskError) return e;
   const err = e as NodeJS.ErrnoException;
@@ -313,8 +329,12 @@ function fileError(verb: string, p: string, e: unknown): TskError {
             ? 'a parent is not a directory'
             : err.code === 'ENOSPC'
               ? 'no space left on device'
-              : (err.message ?? String(e));
-  return new TskError(`unable to ${verb} ${JSON.stringify(p)}: ${why}`, 1, { cause: e });
+              : err.code === 'EDQUOT'
+                ? 'disk quota exceeded'
+                : err.code === 'EROFS'
+                  ? 'read-only file system'
+                  : (err.message ?? String(e));
+  return new TskError(`unable to ${verb} ${JSON.stringify(p)}: ${why}`, 1, { cause: e, file: p });
 }
 
 function defaultRouteIface4(): string | undefined {

@@ -69,6 +69,11 @@ export interface Host {
    * Missing parent directories are created with dirMode (default 0755).
    */
   writeFileAtomic(path: string, data: string | Uint8Array, mode: number, dirMode?: number): Promise<void>;
+  /**
+   * remove the temporary files of atomic writes that a killed tskubeadm left in a directory
+   * (writeFileAtomic does this for the directory it writes to)
+   */
+  removeStaleTemporaries(dir: string): Promise<void>;
   /** create a directory and its parents; the given mode is applied to every directory created */
   mkdirp(path: string, mode: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;

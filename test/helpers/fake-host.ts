@@ -159,6 +159,8 @@ export class FakeHost implements Host {
     await fs.rename(tmp, real);
   }
 
+  async removeStaleTemporaries(): Promise<void> {}
+
   async mkdirp(p: string, mode: number): Promise<void> {
     // apply the mode to each directory created, like the real host
     const parts = p.split('/').filter(Boolean);
