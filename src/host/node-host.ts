@@ -145,6 +145,15 @@ export class NodeHost implements Host {
     }
   }
 
+  async writable(p: string): Promise<string | undefined> {
+    try {
+      await fsp.access(this.resolve(p), fs.constants.W_OK);
+      return undefined;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    }
+  }
+
   async removeStaleTemporaries(p: string): Promise<void> {
     await removeStaleTemporaries(this.resolve(p));
   }

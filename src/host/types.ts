@@ -74,6 +74,11 @@ export interface Host {
    * (writeFileAtomic does this for the directory it writes to)
    */
   removeStaleTemporaries(dir: string): Promise<void>;
+  /**
+   * undefined when this process may write in the existing directory `path`, else why not as an errno
+   * code (EROFS for a read-only file system, EACCES, ...): access(2) with W_OK
+   */
+  writable(path: string): Promise<string | undefined>;
   /** create a directory and its parents; the given mode is applied to every directory created */
   mkdirp(path: string, mode: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
