@@ -117,20 +117,54 @@ export class NodeHost implements Host {
   }
 
   async writeFileAtomic(p: string, data: string | Uint8Array, mode: number, dirMode = 0o755): Promise<void> {
-    const real = this.resolve(p);
-    const dir = path.dirname(real);
-    if (!fs.existsSync(dir)) await this.mkdirp(path.dirname(p), dirMode);
-    else await removeStaleTemporaries(dir);
-    const tmp = path.join(dir, temporaryName(path.basename(real), process.pid, randomBytes(6).toString('hex')));
-    let fh: fsp.FileHandle | undefined;
-    try {
-      fh = await fsp.open(tmp, 'wx', mode);
-      await fh.chmod(mode);
-      await fh.writeFile(data);
-      await fh.sync();
-      await fh.close();
-      fh = undefined;
-      await fsp.rename(tmp, real);
+    await this.writeFilesAtomic([{ path: p, data, mode }], dirMode);
+  }
+
+  async writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array; mode: number }[], dirMode = 0o755): Promise<void> {
+    const staged: { target: string; real: string; tmp: string }[] = [];
+    const dirs = new Set<string>();
+    const discard = async () => {
+      for (const s of staged) await fsp.rm(s.tmp, { force: true }).catch(() => undefined);
+    };
+    // every temp file written and synced first: a full disk stops the set before anything is renamed
+    for (const f of files) {
+      const real = this.resolve(f.path);
+      const dir = path.dirname(real);
+      if (!dirs.has(dir)) {
+        try {
+          if (!fs.existsSync(dir)) await this.mkdirp(path.dirname(f.path), dirMode);
+          else await removeStaleTemporaries(dir);
+        } catch (e) {
+          await discard();
+          throw e;
+        }
+        dirs.add(dir);
+      }
+      const tmp = path.join(dir, temporaryName(path.basename(real), process.pid, randomBytes(6).toString('hex')));
+      let fh: fsp.FileHandle | undefined;
+      try {
+        fh = await fsp.open(tmp, 'wx', f.mode);
+        staged.push({ target: f.path, real, tmp });
+        await fh.chmod(f.mode);
+        await fh.writeFile(f.data);
+        await fh.sync();
+        await fh.close();
+        fh = undefined;
+      } catch (e) {
+        await fh?.close().catch(() => undefined);
+        await discard();
+        throw fileError('write', f.path, e);
+      }
+    }
+    for (const [i, s] of staged.entries()) {
+      try {
+        await fsp.rename(s.tmp, s.real);
+      } catch (e) {
+        for (const rest of staged.slice(i)) await fsp.rm(rest.tmp, { force: true }).catch(() => undefined);
+        throw fileError('write', s.target, e);
+      }
+    }
+    for (const dir of dirs) {
       try {
         const dh = await fsp.open(dir, 'r');
         await dh.sync().catch(() => undefined);
@@ -138,10 +172,6 @@ export class NodeHost implements Host {
       } catch {
         /* directory fsync is best effort */
       }
-    } catch (e) {
-      await fh?.close().catch(() => undefined);
-      await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      throw fileError('write', p, e);
     }
   }
 

@@ -70,6 +70,12 @@ export interface Host {
    */
   writeFileAtomic(path: string, data: string | Uint8Array, mode: number, dirMode?: number): Promise<void>;
   /**
+   * several files that belong together (a key and its certificate), all or none as far as the file
+   * system allows: every temp file is written and synced before the first rename, so a full disk or a
+   * write error leaves none of them; only a kill between two renames can leave part of the set
+   */
+  writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array; mode: number }[], dirMode?: number): Promise<void>;
+  /**
    * remove the temporary files of atomic writes that a killed tskubeadm left in a directory
    * (writeFileAtomic does this for the directory it writes to)
    */

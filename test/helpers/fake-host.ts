@@ -159,6 +159,10 @@ export class FakeHost implements Host {
     await fs.rename(tmp, real);
   }
 
+  async writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array; mode: number }[]): Promise<void> {
+    for (const f of files) await this.writeFileAtomic(f.path, f.data, f.mode);
+  }
+
   async removeStaleTemporaries(): Promise<void> {}
 
   /** paths (target host) that answer EROFS, as on a read-only mount */

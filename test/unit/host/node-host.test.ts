@@ -99,6 +99,24 @@ describe('NodeHost under --rootfs', () => {
     expect(fs.existsSync(path.join(dir, stale))).toBe(false);
   });
 
+  it('writes a set of files all or none: a failed write of the second leaves neither, nor a temporary', async () => {
+    const h = new NodeHost({ rootfs: dir });
+    fs.writeFileSync(path.join(dir, 'blocker'), '');
+    await expect(
+      h.writeFilesAtomic([
+        { path: '/pki/ca.key', data: 'key', mode: 0o600 },
+        { path: '/blocker/ca.crt', data: 'crt', mode: 0o644 },
+      ]),
+    ).rejects.toThrow('unable to write "/blocker/ca.crt": a parent is not a directory');
+    expect(fs.readdirSync(path.join(dir, 'pki'))).toEqual([]);
+    await h.writeFilesAtomic([
+      { path: '/pki/ca.key', data: 'key', mode: 0o600 },
+      { path: '/pki/ca.crt', data: 'crt', mode: 0o644 },
+    ]);
+    expect(fs.readdirSync(path.join(dir, 'pki')).sort()).toEqual(['ca.crt', 'ca.key']);
+    expect(fs.statSync(path.join(dir, 'pki/ca.key')).mode & 0o777).toBe(0o600);
+  });
+
   it('a failed write names the file, on the error too (for --events), in words', async () => {
     const h = new NodeHost({ rootfs: dir });
     fs.writeFileSync(path.join(dir, 'notadir'), '');
