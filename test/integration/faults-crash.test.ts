@@ -15,9 +15,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock } from '../lab/fixture/lablock.js';
-import { LAB, LAB_KUBEADM_CONFIG, LAB_STATE, MIN, hostHasCluster, kubectl, labUp } from '../lab/fixture/labhost.js';
+import { LAB, LAB_KUBEADM_CONFIG, MIN, hostHasCluster, kubectl, labUp } from '../lab/fixture/labhost.js';
 import { clusterSnapshot, onHostResult, tskubeadm } from './helpers/lab.js';
-import { checkHostFiles, killHard, runFollowing, type Ev, type Followed } from './helpers/faults.js';
+import { checkHostFiles, killHard, labRoot, runFollowing, type Ev, type Followed } from './helpers/faults.js';
 import { temporaryOwner } from '../../src/host/paths.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-faults-crash-'));
@@ -158,12 +158,6 @@ describe('SIGKILL during the file phases of init (--rootfs)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-
-/** / of lab host 1 as this process can read it: the root of a process inside the host (its containerd) */
-function labRoot(): string {
-  const pid = fs.readFileSync(path.join(LAB_STATE, 'hosts/h1/log/containerd.pid'), 'utf8').trim();
-  return `/proc/${pid}/root`;
-}
 
 const INIT = ['init', '--config', LAB_KUBEADM_CONFIG, '--upload-certs', '--ignore-preflight-errors=SystemVerification'];
 const onHost1 = (args: string[]) => [path.join(LAB, 'exec.sh'), '-h', '1', ...args] as const;

@@ -3,7 +3,7 @@
 // certificate, key, kubeconfig, manifest and kubelet file complete and valid, or absent; tskubeadm's
 // temporaries recognised and reported.
 import { spawn } from 'node:child_process';
-import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
@@ -31,6 +31,8 @@ export interface Followed {
   stdout: string;
   stderr: string;
   events: Ev[];
+  /** when the command started and how long it ran (ms) */
+  startedAt: number;
   ms: number;
 }
 
@@ -72,7 +74,7 @@ export async function runFollowing(
   const timer = setInterval(drain, 10);
   const t0 = Date.now();
   try {
-    const r = await new Promise<Omit<Followed, 'events' | 'ms'>>((resolve, reject) => {
+    const r = await new Promise<Omit<Followed, 'events' | 'ms' | 'startedAt'>>((resolve, reject) => {
       const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
@@ -87,7 +89,7 @@ export async function runFollowing(
     });
     drain();
     await chain;
-    return { ...r, events, ms: Date.now() - t0 };
+    return { ...r, events, startedAt: t0, ms: Date.now() - t0 };
   } finally {
     watcher.close();
     clearInterval(timer);
@@ -267,4 +269,32 @@ export function checkHostFiles(root: string, dirs: string[]): TreeCheck {
     }
   }
   return out;
+}
+
+/** Every entry under `dirs` of the host rooted at `root`: type, mode, size and a hash of the content. */
+export function treeDigest(root: string, dirs: string[]): string[] {
+  const out: string[] = [];
+  const walk = (target: string) => {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(path.join(root, target));
+    } catch {
+      return;
+    }
+    const mode = (st.mode & 0o7777).toString(8);
+    if (st.isDirectory()) {
+      out.push(`d ${target} ${mode}`);
+      for (const e of fs.readdirSync(path.join(root, target)).sort()) walk(path.posix.join(target, e));
+    } else if (st.isFile()) {
+      out.push(`f ${target} ${mode} ${createHash('sha256').update(fs.readFileSync(path.join(root, target))).digest('hex').slice(0, 16)}`);
+    } else out.push(`${st.isSymbolicLink() ? 'l' : 'o'} ${target}`);
+  };
+  for (const d of dirs) walk(d);
+  return out;
+}
+
+/** / of lab host n as this process can read it: the root of a process inside the host (its containerd) */
+export function labRoot(n = 1): string {
+  const pid = fs.readFileSync(path.join(process.env.TSK_LAB_STATE ?? '/var/lib/tskubeadm-lab', `hosts/h${n}/log/containerd.pid`), 'utf8').trim();
+  return `/proc/${pid}/root`;
 }

@@ -19,7 +19,7 @@ interface D {
   flag: boolean;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function tree(): Phase<D>[] {
   const leaf = (name: string, extra: Partial<Phase<D>> = {}): Phase<D> => ({ name, short: name, run: () => sleep(5), ...extra });
