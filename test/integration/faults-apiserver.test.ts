@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock } from '../lab/fixture/lablock.js';
 import { LAB, LAB_KUBEADM_CONFIG, MIN, eventually, hostHasCluster, kubectl, labUp } from '../lab/fixture/labhost.js';
 import { onHostResult, tskubeadm } from './helpers/lab.js';
-import { killHard, runFollowing, type Ev, type Followed } from './helpers/faults.js';
+import { killHard, resetLabHost, runFollowing, type Ev, type Followed } from './helpers/faults.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-faults-api-'));
 const cfg = path.join(work, 'init.yaml');
@@ -97,8 +97,7 @@ describe('lab: the API server frozen or killed in the middle of a cluster phase'
   beforeAll(async () => {
     release = await acquireLabLock();
     await labUp(1);
-    const reset = await onHostResult([tskubeadm, 'reset', '--force'], 5 * MIN);
-    if (await hostHasCluster(1)) throw new Error(`reset left a cluster: ${reset.stderr}`);
+    if (await hostHasCluster(1)) await resetLabHost();
     fs.writeFileSync(cfg, fs.readFileSync(LAB_KUBEADM_CONFIG, 'utf8').replace(/^kind: InitConfiguration$/m, `$&\ntimeouts:\n  kubernetesAPICall: ${API_CALL_TIMEOUT_S}s`));
     const r = await onHostResult([tskubeadm, 'init', '--config', cfg, '--upload-certs', '--certificate-key', CERT_KEY, '--ignore-preflight-errors=SystemVerification'], 10 * MIN);
     expect(r.code, r.stderr).toBe(0);
@@ -107,7 +106,7 @@ describe('lab: the API server frozen or killed in the middle of a cluster phase'
   afterAll(async () => {
     try {
       if (frozen) process.kill(frozen, 'SIGCONT');
-      await onHostResult([tskubeadm, 'reset', '--force'], 5 * MIN);
+      await resetLabHost().catch(() => undefined);
     } finally {
       release?.();
       fs.rmSync(work, { recursive: true, force: true });

@@ -16,8 +16,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock } from '../lab/fixture/lablock.js';
 import { LAB, LAB_KUBEADM_CONFIG, MIN, hostHasCluster, kubectl, labUp } from '../lab/fixture/labhost.js';
-import { clusterSnapshot, onHostResult, tskubeadm } from './helpers/lab.js';
-import { checkHostFiles, killHard, labRoot, runFollowing, type Ev, type Followed } from './helpers/faults.js';
+import { clusterSnapshot, tskubeadm } from './helpers/lab.js';
+import { checkHostFiles, type Ev, type Followed, killHard, labRoot, resetLabHost, runFollowing } from './helpers/faults.js';
 import { temporaryOwner } from '../../src/host/paths.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-faults-crash-'));
@@ -162,10 +162,6 @@ describe('SIGKILL during the file phases of init (--rootfs)', () => {
 const INIT = ['init', '--config', LAB_KUBEADM_CONFIG, '--upload-certs', '--ignore-preflight-errors=SystemVerification'];
 const onHost1 = (args: string[]) => [path.join(LAB, 'exec.sh'), '-h', '1', ...args] as const;
 
-async function tskReset(): Promise<void> {
-  const r = await onHostResult([tskubeadm, 'reset', '--force'], 5 * MIN);
-  if (r.code !== 0) throw new Error(`tskubeadm reset failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-}
 
 describe('lab: SIGKILL during the cluster phases of init', () => {
   let release: (() => void) | undefined;
@@ -175,7 +171,7 @@ describe('lab: SIGKILL during the cluster phases of init', () => {
   beforeAll(async () => {
     release = await acquireLabLock();
     await labUp(1);
-    if (await hostHasCluster(1)) await tskReset();
+    if (await hostHasCluster(1)) await resetLabHost();
     // the objects and files of a complete init, to hold the killed runs against
     const [cmd, ...rest] = onHost1([tskubeadm, ...INIT]);
     const r = await runFollowing(cmd, rest.concat('--events', path.join(work, 'lab-full.jsonl')), path.join(work, 'lab-full.jsonl'), () => undefined, { timeoutMs: 10 * MIN });
@@ -183,12 +179,12 @@ describe('lab: SIGKILL during the cluster phases of init', () => {
     reference = await clusterSnapshot();
     expect(reference.size).toBeGreaterThan(30);
     expect(checkHostFiles(labRoot(), DIRS).problems).toEqual([]);
-    await tskReset();
+    await resetLabHost();
   }, 40 * MIN);
 
   afterAll(async () => {
     try {
-      await tskReset().catch(() => undefined);
+      await resetLabHost().catch(() => undefined);
     } finally {
       release?.();
       console.log(`[faults-crash] lab kill points (s): ${JSON.stringify(took)}`);
@@ -237,7 +233,7 @@ describe('lab: SIGKILL during the cluster phases of init', () => {
         const tainted = (node.spec.taints ?? []).some((t) => t.key === 'node-role.kubernetes.io/control-plane');
         if (labelled !== tainted) problems.push(`${label(k)}: the Node has the control-plane ${labelled ? 'label without the taint' : 'taint without the label'}`);
       }
-      await tskReset();
+      await resetLabHost();
       const after = checkHostFiles(root, DIRS);
       if (after.temporaries.length) problems.push(`${label(k)}: reset left ${JSON.stringify(after.temporaries)}`);
       took[label(k)] = Math.round((Date.now() - t0) / 100) / 10;

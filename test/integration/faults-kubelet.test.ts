@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock } from '../lab/fixture/lablock.js';
 import { LAB, LAB_KUBEADM_CONFIG, MIN, hostHasCluster, labUp, onHost } from '../lab/fixture/labhost.js';
 import { onHostResultN, tskubeadm } from './helpers/lab.js';
-import { runFollowing, type Followed } from './helpers/faults.js';
+import { type Followed, resetLabHost, runFollowing } from './helpers/faults.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-faults-kubelet-'));
 const BAD_FLAG = '--tsk-fault-no-such-flag';
@@ -29,10 +29,6 @@ async function setExtraArgs(n: number, text: string): Promise<void> {
 /** the same file with a flag the kubelet refuses added to KUBELET_EXTRA_ARGS */
 const withBadFlag = (text: string) => text.replace(/^KUBELET_EXTRA_ARGS="(.*)"$/m, `KUBELET_EXTRA_ARGS="$1 ${BAD_FLAG}"`);
 
-async function tskReset(n: number): Promise<void> {
-  const r = await onHostResultN(n, [tskubeadm, 'reset', '--force'], 5 * MIN);
-  if (r.code !== 0) throw new Error(`tskubeadm reset on host ${n} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-}
 
 const run = (n: number, args: string[], name: string): Promise<Followed> => {
   const events = path.join(work, `${name}.jsonl`);
@@ -61,7 +57,7 @@ describe('lab: a crash-looping kubelet', () => {
   beforeAll(async () => {
     release = await acquireLabLock();
     await labUp(2);
-    for (const n of [2, 1]) if (await hostHasCluster(n)) await tskReset(n);
+    for (const n of [2, 1]) if (await hostHasCluster(n)) await resetLabHost(n);
     for (const n of [1, 2]) {
       const text = await defaults(n);
       expect(text).toMatch(/^KUBELET_EXTRA_ARGS="/m);
@@ -73,7 +69,7 @@ describe('lab: a crash-looping kubelet', () => {
   afterAll(async () => {
     try {
       for (const [n, text] of original) await setExtraArgs(n, text).catch((e) => console.warn(String(e)));
-      for (const n of [2, 1]) if (await hostHasCluster(n).catch(() => true)) await tskReset(n).catch((e) => console.warn(String(e)));
+      for (const n of [2, 1]) if (await hostHasCluster(n).catch(() => true)) await resetLabHost(n).catch((e) => console.warn(String(e)));
       await onHost(1, ['kubectl', 'delete', 'node', 'tsklab-h2', '--ignore-not-found']).catch(() => undefined);
     } finally {
       release?.();
@@ -89,7 +85,7 @@ describe('lab: a crash-looping kubelet', () => {
     } finally {
       await setExtraArgs(1, original.get(1)!);
     }
-    await tskReset(1);
+    await resetLabHost(1);
   }, 10 * MIN);
 
   it('join: kubelet-wait-bootstrap says the kubelet is crash-looping, and the join succeeds once the flag is gone', async () => {
@@ -108,7 +104,7 @@ describe('lab: a crash-looping kubelet', () => {
     } finally {
       await setExtraArgs(2, original.get(2)!);
     }
-    await tskReset(2);
+    await resetLabHost(2);
     const again = await run(2, join, 'join');
     expect(again.code, again.stderr).toBe(0);
     expect(again.events.at(-1)).toMatchObject({ event: 'done', exitCode: 0 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock } from '../lab/fixture/lablock.js';
 import { LAB_KUBEADM_CONFIG, MIN, hostHasCluster, labUp } from '../lab/fixture/labhost.js';
 import { kubeadm, onHost, onHostResult, tskubeadm } from './helpers/lab.js';
-import { labRoot, treeDigest, type Ev } from './helpers/faults.js';
+import { type Ev, labRoot, resetLabHost, treeDigest } from './helpers/faults.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-faults-ro-'));
 const DIRS = ['/etc/kubernetes', '/var/lib/kubelet'];
@@ -25,10 +25,6 @@ const withReadOnly = (dir: string, args: string[]) => [
 
 const readEvents = (f: string): Ev[] => fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ev);
 
-async function tskReset(): Promise<void> {
-  const r = await onHostResult([tskubeadm, 'reset', '--force'], 5 * MIN);
-  if (r.code !== 0) throw new Error(`tskubeadm reset failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-}
 
 describe('lab: a read-only /etc/kubernetes', () => {
   let release: (() => void) | undefined;
@@ -36,13 +32,13 @@ describe('lab: a read-only /etc/kubernetes', () => {
   beforeAll(async () => {
     release = await acquireLabLock();
     await labUp(1);
-    if (await hostHasCluster(1)) await tskReset();
+    if (await hostHasCluster(1)) await resetLabHost();
     await onHost(['mkdir', '-p', '/etc/kubernetes/manifests']);
   }, 40 * MIN);
 
   afterAll(async () => {
     try {
-      if (await hostHasCluster(1).catch(() => true)) await tskReset().catch(() => undefined);
+      if (await hostHasCluster(1).catch(() => true)) await resetLabHost().catch(() => undefined);
     } finally {
       release?.();
       fs.rmSync(work, { recursive: true, force: true });

@@ -298,3 +298,10 @@ export function labRoot(n = 1): string {
   const pid = fs.readFileSync(path.join(process.env.TSK_LAB_STATE ?? '/var/lib/tskubeadm-lab', `hosts/h${n}/log/containerd.pid`), 'utf8').trim();
   return `/proc/${pid}/root`;
 }
+
+/** `tskubeadm reset --force` on lab host n; throws with its output when it fails */
+export async function resetLabHost(n = 1): Promise<void> {
+  const { onHostResultN, tskubeadm } = await import('./lab.js');
+  const r = await onHostResultN(n, [tskubeadm, 'reset', '--force'], 5 * 60_000);
+  if (r.code !== 0) throw new Error(`tskubeadm reset on lab host ${n} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+}
