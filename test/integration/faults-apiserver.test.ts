@@ -52,7 +52,7 @@ interface Case {
 
 const CASES: Case[] = [
   { phase: ['upload-config', 'all'], objects: /ConfigMap "kube-system\/(kubeadm-config|kubelet-config)"|ClusterRoleBinding "kubeadm:cluster-admins"|R(ole|oleBinding) "kube-system\/kubeadm:/ },
-  { phase: ['upload-certs'], extra: ['--upload-certs', '--certificate-key', CERT_KEY], objects: /Secret "kube-system\/kubeadm-certs"|R(ole|oleBinding) "kube-system\/kubeadm:kubeadm-certs"|ClusterRoleBinding "kubeadm:cluster-admins"|Secret "kube-system\/bootstrap-token-/ },
+  { phase: ['upload-certs'], extra: ['--upload-certs'], objects: /Secret "kube-system\/kubeadm-certs"|R(ole|oleBinding) "kube-system\/kubeadm:kubeadm-certs"|ClusterRoleBinding "kubeadm:cluster-admins"|Secret "kube-system\/bootstrap-token-/ },
   { phase: ['mark-control-plane'], objects: /Node "tsklab-h1"|ClusterRoleBinding "kubeadm:cluster-admins"/ },
   { phase: ['bootstrap-token'], objects: /Secret "kube-system\/bootstrap-token-|ClusterRoleBinding "kubeadm:|ConfigMap "kube-public\/cluster-info"|R(ole|oleBinding) "kube-public\/kubeadm:|ClusterRoleBinding "kubeadm:cluster-admins"/ },
   { phase: ['kubelet-finalize', 'all'], objects: /^$/, noApi: true },
@@ -92,14 +92,17 @@ const REQUEST = /\((GET|POST|PUT|PATCH|DELETE) https:\/\/10\.231\.0\.11:6443\/[^
 
 describe('lab: the API server frozen or killed in the middle of a cluster phase', () => {
   let release: (() => void) | undefined;
-  const took: Record<string, number> = {};
+  const took: Record<string, number | string> = {};
 
   beforeAll(async () => {
     release = await acquireLabLock();
     await labUp(1);
     if (await hostHasCluster(1)) await resetLabHost();
-    fs.writeFileSync(cfg, fs.readFileSync(LAB_KUBEADM_CONFIG, 'utf8').replace(/^kind: InitConfiguration$/m, `$&\ntimeouts:\n  kubernetesAPICall: ${API_CALL_TIMEOUT_S}s`));
-    const r = await onHostResult([tskubeadm, 'init', '--config', cfg, '--upload-certs', '--certificate-key', CERT_KEY, '--ignore-preflight-errors=SystemVerification'], 10 * MIN);
+    fs.writeFileSync(
+      cfg,
+      fs.readFileSync(LAB_KUBEADM_CONFIG, 'utf8').replace(/^kind: InitConfiguration$/m, `$&\ncertificateKey: ${CERT_KEY}\ntimeouts:\n  kubernetesAPICall: ${API_CALL_TIMEOUT_S}s`),
+    );
+    const r = await onHostResult([tskubeadm, 'init', '--config', cfg, '--upload-certs', '--ignore-preflight-errors=SystemVerification'], 10 * MIN);
     expect(r.code, r.stderr).toBe(0);
   }, 40 * MIN);
 
@@ -154,7 +157,7 @@ describe('lab: the API server frozen or killed in the middle of a cluster phase'
     it(`init phase ${c.phase.join(' ')}: a killed API server, restarted by the kubelet`, async () => {
       const r = await phaseWithFault(c, 'SIGKILL');
       expect(r.faultAt).toBeDefined();
-      took[`${c.phase[0]} killed`] = Math.round((r.startedAt + r.ms - r.faultAt!) / 100) / 10;
+      took[`${c.phase[0]} killed`] = `${Math.round((r.startedAt + r.ms - r.faultAt!) / 100) / 10} (exit ${r.code})`;
       if (r.code !== 0) {
         // not back within timeouts.kubernetesAPICall: the failure names the request
         expect(r.code, r.stderr).toBe(1);

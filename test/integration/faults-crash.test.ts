@@ -223,12 +223,15 @@ describe('lab: SIGKILL during the cluster phases of init', () => {
       if (k.whileTemporaryIn && !files.temporaries.length) problems.push(`${label(k)}: no temporary left to clean up`);
       // the API objects, once there is an API server to ask
       if (r.events.some((e) => e.event === 'phase-end' && e.phase === 'wait-control-plane')) {
-        const objects = await clusterSnapshot();
+        // super-admin.conf: admin.conf's group gets its binding only in the first cluster phase
+        const prev = process.env.KUBECONFIG;
+        process.env.KUBECONFIG = '/etc/kubernetes/super-admin.conf';
+        const objects = await clusterSnapshot().finally(() => (prev === undefined ? delete process.env.KUBECONFIG : (process.env.KUBECONFIG = prev)));
         for (const [key, obj] of objects) {
           const want = reference.get(key);
           if (want && JSON.stringify(want) !== JSON.stringify(obj)) problems.push(`${label(k)}: ${key} differs from a complete init's:\n${JSON.stringify(obj)}\n${JSON.stringify(want)}`);
         }
-        const node = JSON.parse(await kubectl('get', 'node', 'tsklab-h1', '-o', 'json')) as { metadata: { labels: Record<string, string> }; spec: { taints?: { key: string }[] } };
+        const node = JSON.parse(await kubectl('--kubeconfig', '/etc/kubernetes/super-admin.conf', 'get', 'node', 'tsklab-h1', '-o', 'json')) as { metadata: { labels: Record<string, string> }; spec: { taints?: { key: string }[] } };
         const labelled = 'node-role.kubernetes.io/control-plane' in node.metadata.labels;
         const tainted = (node.spec.taints ?? []).some((t) => t.key === 'node-role.kubernetes.io/control-plane');
         if (labelled !== tainted) problems.push(`${label(k)}: the Node has the control-plane ${labelled ? 'label without the taint' : 'taint without the label'}`);

@@ -46,6 +46,8 @@ describe('lab: a read-only /etc/kubernetes', () => {
   }, 5 * MIN);
 
   it('init: preflight names every directory it cannot write, exit 2, nothing written, the kubelet not started', async () => {
+    // reset empties the certificate directory and keeps it: here it is to be made
+    await onHost(['rm', '-rf', '/etc/kubernetes/pki']);
     const before = treeDigest(labRoot(), DIRS);
     const events = path.join(work, 'ro.jsonl');
     const r = await onHostResult(withReadOnly('/etc/kubernetes', [tskubeadm, ...INIT, '--events', events]));
@@ -81,6 +83,7 @@ describe('lab: a read-only /etc/kubernetes', () => {
   }, 5 * MIN);
 
   it('a phase command (no preflight) names the directory it could not create', async () => {
+    await onHost(['rm', '-rf', '/etc/kubernetes/pki']);
     const events = path.join(work, 'phase.jsonl');
     const r = await onHostResult(withReadOnly('/etc/kubernetes', [tskubeadm, 'init', 'phase', 'certs', 'all', '--config', LAB_KUBEADM_CONFIG, '--events', events]));
     expect(r.code).toBe(1);
