@@ -108,9 +108,14 @@ export class NodeHost implements Host {
       cur = parent;
     }
     try {
-      await fsp.mkdir(real, { recursive: true, mode });
-      // mkdir's mode is filtered by the umask; kubeadm's modes are explicit
-      for (const d of missing) await fsp.chmod(d, mode);
+      // one level at a time from the top: a recursive mkdir reports ENOENT where a level fails with EROFS
+      for (const d of [...missing].reverse()) {
+        await fsp.mkdir(d, { mode }).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EEXIST') throw e;
+        });
+        // mkdir's mode is filtered by the umask; kubeadm's modes are explicit
+        await fsp.chmod(d, mode);
+      }
     } catch (e) {
       throw fileError('create directory', p, e);
     }
