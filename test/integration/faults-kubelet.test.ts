@@ -36,6 +36,7 @@ const run = (n: number, args: string[], name: string): Promise<Followed> => {
 };
 
 function expectCrashLoop(r: Followed, phase: string): void {
+  console.log(`[faults-kubelet] ${phase} failed after ${Math.round(r.ms / 100) / 10} s:\n${r.stderr.split('\n').slice(0, 12).join('\n')}`);
   expect(r.code, r.stderr).toBe(1);
   const first = r.stderr.split('\n').find((l) => l.startsWith('error: '))!;
   expect(first).toMatch(
