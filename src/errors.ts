@@ -9,16 +9,20 @@ export const EXIT_VALIDATION = 3;
 export interface TskErrorOptions {
   hint?: string;
   cause?: unknown;
+  /** the file the error is about (a target-host path), when there is one: reported in --events */
+  file?: string;
 }
 
 export class TskError extends Error {
   readonly exitCode: number;
   readonly hint?: string;
+  readonly file?: string;
   constructor(message: string, exitCode = EXIT_ERROR, opts: TskErrorOptions = {}) {
     super(message, opts.cause !== undefined ? { cause: opts.cause } : undefined);
     this.name = new.target.name;
     this.exitCode = exitCode;
     if (opts.hint !== undefined) this.hint = opts.hint;
+    if (opts.file !== undefined) this.file = opts.file;
   }
 }
 
@@ -47,7 +51,8 @@ export class ValidationError extends TskError {
       list.length === 1
         ? formatProblem(list[0]!).replace(/^: /, '')
         : `invalid configuration (${list.length} problems):\n` + list.map((p) => '\t' + formatProblem(p)).join('\n');
-    super(msg, EXIT_VALIDATION, opts);
+    const file = list.find((p) => p.file)?.file;
+    super(msg, EXIT_VALIDATION, { ...(file !== undefined ? { file } : {}), ...opts });
     this.problems = list;
   }
 }

@@ -89,3 +89,37 @@ export function memoryOutput(verbosity = 0): Output & { lines: string[]; errLine
     },
   };
 }
+
+/** kubeadm's line for a preflight warning (or an ignored preflight error): "\t[WARNING Name]: message" */
+const PREFLIGHT_WARNING = /^\t\[WARNING ([^\]]+)\]: (.*)$/;
+
+/**
+ * Calls `listener` with every warning `out` gives until the returned function is called: each
+ * `out.warn`, and each preflight warning line written to `out.stderr`. The output itself is unchanged.
+ */
+export function tapWarnings(out: Output, listener: (message: string, check?: string) => void): () => void {
+  const o = out as { warn: Output['warn']; stderr: Output['stderr'] };
+  const warn = o.warn;
+  const stderr = o.stderr;
+  let partial = '';
+  o.warn = (message) => {
+    warn.call(out, message);
+    listener(message);
+  };
+  o.stderr = {
+    write(s: string) {
+      const r = stderr.write(s);
+      const lines = (partial + s).split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) {
+        const m = PREFLIGHT_WARNING.exec(l);
+        if (m) listener(m[2]!, m[1]!);
+      }
+      return r;
+    },
+  };
+  return () => {
+    o.warn = warn;
+    o.stderr = stderr;
+  };
+}

@@ -4,7 +4,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { flagSpecs, type FlagName, type FlagValues } from './flags.js';
 import { flatten, phaseHelp, runWorkflow, type Phase } from '../phases/workflow.js';
-import type { Output } from '../output.js';
+import { tapWarnings, type Output } from '../output.js';
+import { openEvents, type EventSink } from './events.js';
 
 const attr = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -80,6 +81,27 @@ export function readFlags(cmd: Command, names: readonly FlagName[]): ReadFlags {
   return { values, set };
 }
 
+/** "init", "init phase certs all": the words of a command, without the program's name */
+function commandWords(cmd: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(' ');
+}
+
+/** a phase left out of a run, and why */
+export interface PhaseSkip {
+  phase: string;
+  reason: string;
+}
+
+export const SKIP_PHASES_FLAG = '--skip-phases';
+
+/** kubeadm's rule: the --skip-phases flag when given, else the configuration's skipPhases (named by `configField`). */
+export function flagOrConfigSkips(fromFlag: string[], fromConfig: readonly string[], configField: string): PhaseSkip[] {
+  if (fromFlag.length) return fromFlag.map((phase) => ({ phase, reason: SKIP_PHASES_FLAG }));
+  return fromConfig.map((phase) => ({ phase, reason: configField }));
+}
+
 export interface WorkflowBinding<D> {
   phases: Phase<D>[];
   /** flag names the main command takes (phases may inherit from these) */
@@ -89,11 +111,11 @@ export interface WorkflowBinding<D> {
   /** builds the run data from the flags of whichever command was invoked (`accepted`: the flags it takes) */
   makeData: (flags: ReadFlags, args: string[], accepted: readonly FlagName[]) => Promise<D>;
   /**
-   * the phases to skip given those from --skip-phases: kubeadm falls back to the config's skipPhases
-   * when the flag is empty and adds derived skips (e.g. disabled addons). Main command only: a
-   * `phase` command runs its phase whatever the config says, as kubeadm's does
+   * the phases to skip given those from --skip-phases, each with the reason (for --events): kubeadm
+   * falls back to the config's skipPhases when the flag is empty and adds derived skips (e.g. disabled
+   * addons). Main command only: a `phase` command runs its phase whatever the config says, as kubeadm's does
    */
-  skips?: (data: D, fromFlag: string[]) => string[];
+  skips?: (data: D, fromFlag: string[]) => PhaseSkip[];
   out: () => Output;
   /** the command's usage line in the phase list heading (kubeadm's cobra Use), default its name */
   use?: string;
@@ -114,11 +136,29 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
   // must reach the phase command, which only accepts the flags its phase inherits
   cmd.enablePositionalOptions();
   addFlags(cmd, allFlags);
-  addFlags(cmd, ['skip-phases']);
+  addFlags(cmd, ['skip-phases', 'events']);
   cmd.addHelpText('after', '\n' + phaseHelp(b.use ?? cmd.name(), b.phases));
 
   const execute = async (only: string[] | undefined, flagCmd: Command, names: readonly FlagName[], args: string[]) => {
     const flags = readFlags(flagCmd, names);
+    const out = b.out();
+    const eventsSpec = readFlags(flagCmd, ['events']).values.events as string | undefined;
+    const events = openEvents(eventsSpec, commandWords(flagCmd), out.stderr);
+    const untap = tapWarnings(out, (m, check) => events.warning(m, check));
+    events.emit('start');
+    try {
+      await runBound(only, flagCmd, names, flags, args, events);
+      events.done();
+    } catch (e) {
+      events.failed(e);
+      throw e;
+    } finally {
+      untap();
+      events.close();
+    }
+  };
+
+  const runBound = async (only: string[] | undefined, flagCmd: Command, names: readonly FlagName[], flags: ReadFlags, args: string[], events: EventSink) => {
     const cliSkips = only ? [] : ((readFlags(flagCmd, ['skip-phases']).values['skip-phases'] as string[] | undefined) ?? []);
     // validate phase names before any work
     const flat = flatten(b.phases);
@@ -128,15 +168,19 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
     const d = await b.makeData(flags, args, names);
     // kubeadm's runner picks the phases of a `phase` command before its data (and with it the config's
     // skipPhases and disabled addons) exists, so those skips only apply to the main command
-    const skip = only ? [] : b.skips ? b.skips(d, cliSkips) : cliSkips;
+    const skip = only ? [] : b.skips ? b.skips(d, cliSkips) : cliSkips.map((phase) => ({ phase, reason: SKIP_PHASES_FLAG }));
+    const skipReasons = new Map<string, string>();
+    for (const s of skip) if (!skipReasons.has(s.phase)) skipReasons.set(s.phase, s.reason);
     if (!only) await b.onStart?.(d);
     try {
       await runWorkflow(b.phases, {
         ...(only ? { only } : {}),
-        skip: [...new Set(skip)],
+        skip: [...skipReasons.keys()],
+        skipReasons,
         out: b.out(),
         data: async () => d,
         onPhaseDone: (p, ms) => timings.push([p, ms]),
+        onEvent: (e) => events.phase(e),
       });
     } catch (e) {
       if (b.onError) {
@@ -179,6 +223,7 @@ export function bindWorkflow<D>(cmd: Command, b: WorkflowBinding<D>): void {
       const inherited = (p.inheritFlags ?? []).filter((f) => allFlags.includes(f) || (b.phaseOnlyFlags ?? []).includes(f));
       const own = [...inherited, ...(p.localFlags ?? []).filter((f) => !inherited.includes(f))];
       addFlags(c, own);
+      if (!p.phases?.length) addFlags(c, ['events']);
       if (p.phases?.length) {
         c.action(() => {
           c.outputHelp();

@@ -82,6 +82,12 @@ const FLAGS = {
   'service-dns-domain': { kind: 'string', arg: 'domain', default: 'cluster.local', description: 'DNS domain for services' },
   'skip-certificate-key-print': { kind: 'bool', default: false, description: 'Do not print the certificate key' },
   'skip-phases': { kind: 'list', arg: 'phases', description: 'Phases to leave out, e.g. addon/kube-proxy' },
+  // tskubeadm only
+  events: {
+    kind: 'string',
+    arg: 'file',
+    description: 'Append the progress as JSON Lines to this file (- for stderr): phase start, end, skip, warnings, the error, done or failed',
+  },
   'skip-token-print': { kind: 'bool', default: false, description: 'Do not print the bootstrap token' },
   token: {
     kind: 'string',

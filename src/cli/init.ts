@@ -6,7 +6,7 @@ import { NodeHost } from '../host/node-host.js';
 import type { Host } from '../host/types.js';
 import { UsageError } from '../errors.js';
 import type { FlagName } from './flags.js';
-import { bindWorkflow, type ReadFlags } from './bind.js';
+import { bindWorkflow, flagOrConfigSkips, type PhaseSkip, type ReadFlags } from './bind.js';
 import type { CliContext } from './context.js';
 import { hostDefaults, makeDryRunDir, readConfigFile } from './input.js';
 import { INIT_DESCRIPTION } from './descriptions.js';
@@ -132,12 +132,12 @@ export function addInitCommand(program: Command, ctx: CliContext): void {
       return buildInitData({ flags, host, inputs, out: ctx.out(), env: ctx.env });
     },
     skips: (d, fromFlag) => {
-      const base = fromFlag.length ? fromFlag : d.cfg.init.skipPhases;
-      const extra: string[] = [];
-      if (d.cfg.cluster.dns.disabled) extra.push('addon/coredns');
-      if (d.cfg.cluster.proxy.disabled) extra.push('addon/kube-proxy');
+      const base = flagOrConfigSkips(fromFlag, d.cfg.init.skipPhases, 'skipPhases in the InitConfiguration');
+      const extra: PhaseSkip[] = [];
+      if (d.cfg.cluster.dns.disabled) extra.push({ phase: 'addon/coredns', reason: 'dns.disabled in the ClusterConfiguration' });
+      if (d.cfg.cluster.proxy.disabled) extra.push({ phase: 'addon/kube-proxy', reason: 'proxy.disabled in the ClusterConfiguration' });
       const known = new Set(flatten(initPhases).map((f) => f.path));
-      return [...base, ...extra.filter((p) => known.has(p))];
+      return [...base, ...extra.filter((p) => known.has(p.phase))];
     },
     onStart: (d) => d.out.print('init', `Using Kubernetes version: ${d.cfg.cluster.kubernetesVersion}`),
     onDone: async (d, timings) => {

@@ -6,7 +6,7 @@ import { NodeHost } from '../host/node-host.js';
 import type { Host } from '../host/types.js';
 import { TskError, UsageError } from '../errors.js';
 import type { FlagName } from './flags.js';
-import { bindWorkflow, type ReadFlags } from './bind.js';
+import { bindWorkflow, flagOrConfigSkips, type ReadFlags } from './bind.js';
 import type { CliContext } from './context.js';
 import { hostDefaults, makeDryRunDir, readConfigFile } from './input.js';
 import type { Output } from '../output.js';
@@ -174,7 +174,7 @@ export function addJoinCommand(program: Command, ctx: CliContext): void {
       const inputs = new NodeHost({ env: ctx.env });
       return buildJoinData({ flags, accepted, args, host, inputs, out: ctx.out(), env: ctx.env });
     },
-    skips: (d, fromFlag) => (fromFlag.length ? fromFlag : d.cfg.join.skipPhases),
+    skips: (d, fromFlag) => flagOrConfigSkips(fromFlag, d.cfg.join.skipPhases, 'skipPhases in the JoinConfiguration'),
     onStart: (d) => {
       whole.add(d);
     },

@@ -5,7 +5,7 @@ import { NodeHost } from '../host/node-host.js';
 import type { Host } from '../host/types.js';
 import { errorMessage, TskError } from '../errors.js';
 import type { FlagName } from './flags.js';
-import { bindWorkflow, type ReadFlags } from './bind.js';
+import { bindWorkflow, flagOrConfigSkips, type ReadFlags } from './bind.js';
 import type { CliContext } from './context.js';
 import { readConfigFile } from './input.js';
 import { resetPhases } from '../phases/reset/index.js';
@@ -159,7 +159,7 @@ export function addResetCommand(program: Command, ctx: CliContext): void {
       return buildResetData({ flags, host, inputs, out: ctx.out(), ...(ctx.stdin ? { stdin: ctx.stdin } : {}) });
     },
     // the flag wins; when it is empty, the ResetConfiguration's skipPhases
-    skips: (d, fromFlag) => (fromFlag.length ? fromFlag : d.reset.skipPhases),
+    skips: (d, fromFlag) => flagOrConfigSkips(fromFlag, d.reset.skipPhases, 'skipPhases in the ResetConfiguration'),
     onStart: (d) => {
       d.wholeCommand = true;
     },

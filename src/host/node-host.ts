@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { TskError } from '../errors.js';
-import { confinedPath, shellQuote, targetPath } from './paths.js';
+import { confinedPath, shellQuote, staleTemporary, targetPath, temporaryName } from './paths.js';
 import type {
   ExecOptions,
   ExecResult,
@@ -108,28 +108,68 @@ export class NodeHost implements Host {
       cur = parent;
     }
     try {
-      await fsp.mkdir(real, { recursive: true, mode });
-      // mkdir's mode is filtered by the umask; kubeadm's modes are explicit
-      for (const d of missing) await fsp.chmod(d, mode);
+      // one level at a time from the top: a recursive mkdir reports ENOENT where a level fails with EROFS
+      for (const d of [...missing].reverse()) {
+        await fsp.mkdir(d, { mode }).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EEXIST') throw e;
+        });
+        // mkdir's mode is filtered by the umask; kubeadm's modes are explicit
+        await fsp.chmod(d, mode);
+      }
     } catch (e) {
       throw fileError('create directory', p, e);
     }
   }
 
   async writeFileAtomic(p: string, data: string | Uint8Array, mode: number, dirMode = 0o755): Promise<void> {
-    const real = this.resolve(p);
-    const dir = path.dirname(real);
-    if (!fs.existsSync(dir)) await this.mkdirp(path.dirname(p), dirMode);
-    const tmp = path.join(dir, `.${path.basename(real)}.tmp-${randomBytes(6).toString('hex')}`);
-    let fh: fsp.FileHandle | undefined;
-    try {
-      fh = await fsp.open(tmp, 'wx', mode);
-      await fh.chmod(mode);
-      await fh.writeFile(data);
-      await fh.sync();
-      await fh.close();
-      fh = undefined;
-      await fsp.rename(tmp, real);
+    await this.writeFilesAtomic([{ path: p, data, mode }], dirMode);
+  }
+
+  async writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array; mode: number }[], dirMode = 0o755): Promise<void> {
+    const staged: { target: string; real: string; tmp: string }[] = [];
+    const dirs = new Set<string>();
+    const discard = async () => {
+      for (const s of staged) await fsp.rm(s.tmp, { force: true }).catch(() => undefined);
+    };
+    // every temp file written and synced first: a full disk stops the set before anything is renamed
+    for (const f of files) {
+      const real = this.resolve(f.path);
+      const dir = path.dirname(real);
+      if (!dirs.has(dir)) {
+        try {
+          if (!fs.existsSync(dir)) await this.mkdirp(path.dirname(f.path), dirMode);
+          else await removeStaleTemporaries(dir);
+        } catch (e) {
+          await discard();
+          throw e;
+        }
+        dirs.add(dir);
+      }
+      const tmp = path.join(dir, temporaryName(path.basename(real), process.pid, randomBytes(6).toString('hex')));
+      let fh: fsp.FileHandle | undefined;
+      try {
+        fh = await fsp.open(tmp, 'wx', f.mode);
+        staged.push({ target: f.path, real, tmp });
+        await fh.chmod(f.mode);
+        await fh.writeFile(f.data);
+        await fh.sync();
+        await fh.close();
+        fh = undefined;
+      } catch (e) {
+        await fh?.close().catch(() => undefined);
+        await discard();
+        throw fileError('write', f.path, e);
+      }
+    }
+    for (const [i, s] of staged.entries()) {
+      try {
+        await fsp.rename(s.tmp, s.real);
+      } catch (e) {
+        for (const rest of staged.slice(i)) await fsp.rm(rest.tmp, { force: true }).catch(() => undefined);
+        throw fileError('write', s.target, e);
+      }
+    }
+    for (const dir of dirs) {
       try {
         const dh = await fsp.open(dir, 'r');
         await dh.sync().catch(() => undefined);
@@ -137,11 +177,20 @@ export class NodeHost implements Host {
       } catch {
         /* directory fsync is best effort */
       }
-    } catch (e) {
-      await fh?.close().catch(() => undefined);
-      await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      throw fileError('write', p, e);
     }
+  }
+
+  async writable(p: string): Promise<string | undefined> {
+    try {
+      await fsp.access(this.resolve(p), fs.constants.W_OK);
+      return undefined;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    }
+  }
+
+  async removeStaleTemporaries(p: string): Promise<void> {
+    await removeStaleTemporaries(this.resolve(p));
   }
 
   async chmod(p: string, mode: number): Promise<void> {
@@ -299,6 +348,17 @@ export class NodeHost implements Host {
   }
 }
 
+/** Remove the temporary files a killed tskubeadm left in `dir` (see temporaryName); best effort. */
+async function removeStaleTemporaries(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (staleTemporary(n)) await fsp.rm(path.join(dir, n), { force: true }).catch(() => undefined);
+}
+
 function fileError(verb: string, p: string, e: unknown): TskError {
   if (e instanceof TskError) return e;
   const err = e as NodeJS.ErrnoException;
@@ -313,8 +373,12 @@ function fileError(verb: string, p: string, e: unknown): TskError {
             ? 'a parent is not a directory'
             : err.code === 'ENOSPC'
               ? 'no space left on device'
-              : (err.message ?? String(e));
-  return new TskError(`unable to ${verb} ${JSON.stringify(p)}: ${why}`, 1, { cause: e });
+              : err.code === 'EDQUOT'
+                ? 'disk quota exceeded'
+                : err.code === 'EROFS'
+                  ? 'read-only file system'
+                  : (err.message ?? String(e));
+  return new TskError(`unable to ${verb} ${JSON.stringify(p)}: ${why}`, 1, { cause: e, file: p });
 }
 
 function defaultRouteIface4(): string | undefined {

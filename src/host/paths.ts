@@ -71,3 +71,36 @@ export function targetPath(real: string, realRoot: string): string {
   const rel = path.relative(realRoot, real);
   return '/' + rel.split(path.sep).filter(Boolean).join('/');
 }
+
+/**
+ * The name of the temporary file an atomic write of `base` goes through: hidden, in the same directory,
+ * with the writer's pid. A writer killed between creating it and renaming it over `base` (SIGKILL, power
+ * loss) leaves it behind; `staleTemporary` recognises such a leftover so the next write in that
+ * directory (or reset) removes it.
+ */
+export function temporaryName(base: string, pid: number, random: string): string {
+  return `.${base}.tskubeadm-${pid}-${random}.tmp`;
+}
+
+const TEMPORARY = /^\..+\.tskubeadm-(\d+)-[0-9a-f]+\.tmp$/;
+
+/** The pid that made `name` when it is one of tskubeadm's temporary files, else undefined. */
+export function temporaryOwner(name: string): number | undefined {
+  const m = TEMPORARY.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** True when `name` is a temporary file of a tskubeadm process that no longer runs. */
+export function staleTemporary(name: string, alive: (pid: number) => boolean = pidAlive): boolean {
+  const pid = temporaryOwner(name);
+  return pid !== undefined && pid !== process.pid && !alive(pid);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

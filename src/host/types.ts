@@ -69,6 +69,22 @@ export interface Host {
    * Missing parent directories are created with dirMode (default 0755).
    */
   writeFileAtomic(path: string, data: string | Uint8Array, mode: number, dirMode?: number): Promise<void>;
+  /**
+   * several files that belong together (a key and its certificate), all or none as far as the file
+   * system allows: every temp file is written and synced before the first rename, so a full disk or a
+   * write error leaves none of them; only a kill between two renames can leave part of the set
+   */
+  writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array; mode: number }[], dirMode?: number): Promise<void>;
+  /**
+   * remove the temporary files of atomic writes that a killed tskubeadm left in a directory
+   * (writeFileAtomic does this for the directory it writes to)
+   */
+  removeStaleTemporaries(dir: string): Promise<void>;
+  /**
+   * undefined when this process may write in the existing directory `path`, else why not as an errno
+   * code (EROFS for a read-only file system, EACCES, ...): access(2) with W_OK
+   */
+  writable(path: string): Promise<string | undefined>;
   /** create a directory and its parents; the given mode is applied to every directory created */
   mkdirp(path: string, mode: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;

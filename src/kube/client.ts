@@ -47,6 +47,8 @@ export interface KubeClientOptions extends BaseClientOptions, TransportParts {
 interface RawResponse {
   status: number;
   body: string;
+  /** "METHOD URL" of the request answered */
+  request?: string;
 }
 
 function goArch(): string {
@@ -206,7 +208,7 @@ class RealKubeClient extends BaseKubeClient {
       try {
         return (res.body ? JSON.parse(res.body) : {}) as T;
       } catch (e) {
-        throw new KubeStatusError(verb, ref, res.status, 'Unknown', `the server answered with something that is not JSON: ${res.body.slice(0, 200)}`, e);
+        throw new KubeStatusError(verb, ref, res.status, 'Unknown', `the server answered with something that is not JSON: ${res.body.slice(0, 200)}`, e, res.request);
       }
     }
     let reason: string = reasonForCode(res.status);
@@ -220,14 +222,15 @@ class RealKubeClient extends BaseKubeClient {
     } catch {
       // not a Status document; keep the raw text
     }
-    throw new KubeStatusError(verb, ref, res.status, reason, message);
+    throw new KubeStatusError(verb, ref, res.status, reason, message, undefined, res.request);
   }
 
   private async send(method: string, path: string, verb: string, ref: ObjectRef | undefined, body?: string, contentType?: string): Promise<RawResponse> {
     const url = new URL(this.transport.server + path);
     const isHttps = url.protocol === 'https:';
+    const request = `${method} ${url.href}`;
     const creds = await this.transport.credentials().catch((e: Error) => {
-      throw new KubeStatusError(verb, ref, undefined, 'CredentialsError', e.message, e);
+      throw new KubeStatusError(verb, ref, undefined, 'CredentialsError', e.message, e, request);
     });
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent };
     if (isHttps && creds.authorization) headers['Authorization'] = creds.authorization;
@@ -238,16 +241,16 @@ class RealKubeClient extends BaseKubeClient {
     const options: https.RequestOptions = isHttps ? { ...creds.tls, method, headers } : { method, headers };
     return new Promise<RawResponse>((resolve, reject) => {
       const onError = (e: Error & { code?: string }) =>
-        reject(new KubeStatusError(verb, ref, undefined, e.code ?? 'ConnectionError', e.message, e));
+        reject(new KubeStatusError(verb, ref, undefined, e.code ?? 'ConnectionError', e.message, e, request));
       const req = (isHttps ? https : http).request(url, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), request }));
         res.on('error', onError);
       });
       // a deadline for the whole exchange (connect, TLS handshake, answer), not an idle timer
       const timer = setTimeout(() => {
-        req.destroy(Object.assign(new Error(`${method} ${url.href}: no answer within ${this.requestTimeoutMs}ms`), { code: 'Timeout' }));
+        req.destroy(Object.assign(new Error(`no answer within ${this.requestTimeoutMs}ms`), { code: 'Timeout' }));
       }, this.requestTimeoutMs);
       req.on('close', () => clearTimeout(timer));
       req.on('error', onError);

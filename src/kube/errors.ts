@@ -31,14 +31,32 @@ export class KubeStatusError extends KubeApiError {
   readonly ref: ObjectRef | undefined;
   /** the server's Status message, or the connection error text */
   readonly detail: string;
-  constructor(verb: string, ref: ObjectRef | undefined, status: number | undefined, reason: StatusReason, detail: string, cause?: unknown) {
+  /** the HTTP request, "POST https://host:6443/api/v1/namespaces/kube-system/configmaps", when known */
+  readonly request: string | undefined;
+  constructor(
+    verb: string,
+    ref: ObjectRef | undefined,
+    status: number | undefined,
+    reason: StatusReason,
+    detail: string,
+    cause?: unknown,
+    request?: string,
+  ) {
     const what = ref ? describeRef(ref) : 'resource';
     const st = status !== undefined ? `${status} ${reason}` : reason;
-    super(`unable to ${verb} ${what}: ${st}${detail ? `: ${detail}` : ''}`, status, cause !== undefined ? { cause } : {});
+    // a request that got no answer is named in full: the server never saw it, or never answered it
+    const req = status === undefined && request ? ` (${request})` : '';
+    super(`unable to ${verb} ${what}: ${st}${detail ? `: ${detail}` : ''}${req}`, status, cause !== undefined ? { cause } : {});
     this.reason = reason;
     this.verb = verb;
     this.ref = ref;
     this.detail = detail;
+    this.request = request;
+  }
+
+  /** the object concerned, e.g. 'ConfigMap "kube-system/kubeadm-config"' */
+  get object(): string | undefined {
+    return this.ref ? describeRef(this.ref) : undefined;
   }
 }
 

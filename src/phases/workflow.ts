@@ -129,12 +129,43 @@ export function select<D>(flat: FlatPhase<D>[], opts: SelectOptions): Set<string
   return run;
 }
 
+/**
+ * What the runner reports as it goes (tskubeadm's --events): a phase starts, ends (a parent ends after
+ * its last child; ms is its wall time), or is left out, with the reason.
+ */
+export type WorkflowEvent =
+  | { type: 'start'; path: string }
+  | { type: 'end'; path: string; ms: number }
+  | { type: 'skip'; path: string; reason: string };
+
+/** the reason given for a phase left out by a run condition (Phase.runIf) */
+export const RUN_CONDITION_NOT_MET = 'its run condition is not met';
+
 export interface RunWorkflowOptions<D> extends SelectOptions {
   out: Output;
   /** builds the shared data once, after phase selection has been validated */
   data: () => Promise<D>;
   /** called after each phase with its wall time (ms) */
   onPhaseDone?: (path: string, ms: number) => void;
+  /** why each name in `skip` is skipped; default "--skip-phases" */
+  skipReasons?: ReadonlyMap<string, string>;
+  onEvent?: (e: WorkflowEvent) => void;
+}
+
+/** The phases `skip` removed from what `only` selects, each with the reason of the skip that covers it. */
+function skippedPhases<D>(flat: FlatPhase<D>[], opts: RunWorkflowOptions<D>, toRun: Set<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!opts.skip?.length) return out;
+  const chosen = select(flat, { ...(opts.only ? { only: opts.only } : {}) });
+  for (const f of flat) {
+    if (!chosen.has(f.path) || toRun.has(f.path) || f.phase.runAllSiblings) continue;
+    // the top of a skipped subtree only: its children are implied
+    if (f.parent && out.has(f.parent.path)) continue;
+    let reason: string | undefined;
+    for (let a: FlatPhase<D> | undefined = f; a && reason === undefined; a = a.parent) reason = opts.skipReasons?.get(a.path);
+    out.set(f.path, reason ?? '--skip-phases');
+  }
+  return out;
 }
 
 export async function runWorkflow<D>(phases: Phase<D>[], opts: RunWorkflowOptions<D>): Promise<D> {
@@ -186,10 +217,30 @@ export async function runWorkflow<D>(phases: Phase<D>[], opts: RunWorkflowOption
       pending.push({ path, work });
     },
   });
+  const emit = opts.onEvent ?? (() => undefined);
+  const skipped = skippedPhases(flat, opts, toRun);
+  // phases started and not yet ended: a parent stays open while its children run
+  const open: { f: FlatPhase<D>; t0: number }[] = [];
+  const end = () => {
+    const o = open.pop()!;
+    emit({ type: 'end', path: o.f.path, ms: Math.round((performance.now() - o.t0) * 10) / 10 });
+  };
+  /** end the open phases that are not ancestors of `f` (all of them without `f`) */
+  const closeUntil = (f: FlatPhase<D> | undefined) => {
+    while (open.length && !(f && open[open.length - 1]!.f.descendants.includes(f.path))) end();
+  };
+  const byPath = new Map(flat.map((f) => [f.path, f]));
+  const runsChildren = (f: FlatPhase<D>) => f.descendants.some((c) => toRun.has(c) && !byPath.get(c)!.phase.runAllSiblings);
   for (const f of flat) {
+    const reason = skipped.get(f.path);
+    if (reason !== undefined) {
+      closeUntil(f);
+      emit({ type: 'skip', path: f.path, reason });
+    }
     if (!toRun.has(f.path)) continue;
     const p = f.phase;
     if (p.runAllSiblings) continue;
+    closeUntil(f);
     if (p.settlesBackground) await settle();
     if (p.runIf) {
       let ok: boolean;
@@ -199,19 +250,26 @@ export async function runWorkflow<D>(phases: Phase<D>[], opts: RunWorkflowOption
         throw new PhaseError(f.path, e);
       }
       if (!ok) {
-        opts.out.v(1, `[${f.path}] Skipping phase: its run condition is not met`);
+        opts.out.v(1, `[${f.path}] Skipping phase: ${RUN_CONDITION_NOT_MET}`);
+        emit({ type: 'skip', path: f.path, reason: RUN_CONDITION_NOT_MET });
         continue;
       }
     }
-    if (!p.run) continue;
-    const start = Date.now();
-    try {
-      await p.run(data, contextFor(f.path));
-    } catch (e) {
-      throw new PhaseError(f.path, e);
+    emit({ type: 'start', path: f.path });
+    open.push({ f, t0: performance.now() });
+    if (p.run) {
+      const start = Date.now();
+      try {
+        await p.run(data, contextFor(f.path));
+      } catch (e) {
+        throw new PhaseError(f.path, e);
+      }
+      opts.onPhaseDone?.(f.path, Date.now() - start);
     }
-    opts.onPhaseDone?.(f.path, Date.now() - start);
+    // a phase none of whose children run ends here; a parent ends when the next phase is not its child
+    if (!runsChildren(f)) end();
   }
+  closeUntil(undefined);
   await settle();
   return data;
 }

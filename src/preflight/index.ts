@@ -2,7 +2,8 @@
 // phase-level sequences (root check alone first, then the node checks, then image pulls).
 import type { ClusterConfiguration, InitConfig, JoinConfig } from '../config/types.js';
 import { createCriClient } from '../cri/client.js';
-import { KUBERNETES_DIR, MANIFESTS_DIR } from '../config/constants.js';
+import { KUBELET_DIR, KUBERNETES_DIR, MANIFESTS_DIR } from '../config/constants.js';
+import { dirWritableChecks } from './writable.js';
 import { TskError } from '../errors.js';
 import type { Host } from '../host/types.js';
 import {
@@ -39,6 +40,8 @@ export * from './runner.js';
 export * from './checks.js';
 export * from './images.js';
 export { verifySystem, CGROUP_V1_MESSAGE } from './system.js';
+
+const dirname = (p: string) => p.slice(0, Math.max(1, p.lastIndexOf('/')));
 
 const IPV4_FORWARD = '/proc/sys/net/ipv4/ip_forward';
 const IPV6_DEFAULT_FORWARDING = '/proc/sys/net/ipv6/conf/default/forwarding';
@@ -264,9 +267,13 @@ export async function runInitPreflight(cfg: InitConfig, ctx: CheckContext, o: Ph
   const err = o.stderr ?? process.stderr;
   ctx.stdout.write('[preflight] Running pre-flight checks\n');
   await runChecks([isPrivilegedUserCheck()], ctx, { ignore: o.ignore, out: err });
-  await runChecks(initChecks(cfg), ctx, { ignore: o.ignore, out: err });
+  await runChecks([...initChecks(cfg), ...writableDirs(o, [KUBERNETES_DIR, ...controlPlaneDirs(cfg), KUBELET_DIR])], ctx, { ignore: o.ignore, out: err });
   await pullOrSay(cfg, ctx, o, err);
 }
+
+/** tskubeadm's check that the directories a run writes in can be written (none under --dry-run) */
+const writableDirs = (o: PhaseRunOptions, dirs: string[]): Check[] => (o.dryRun ? [] : dirWritableChecks(dirs));
+const controlPlaneDirs = (cfg: InitConfig): string[] => [cfg.cluster.certificatesDir, MANIFESTS_DIR, ...(cfg.cluster.etcd.local ? [cfg.cluster.etcd.local.dataDir] : [])];
 
 export interface JoinPreflightOptions extends PhaseRunOptions {
   /**
@@ -298,7 +305,7 @@ export async function runJoinPreflight(cfg: JoinConfig, ctx: CheckContext, o: Jo
   const err = o.stderr ?? process.stderr;
   ctx.stdout.write('[preflight] Running pre-flight checks\n');
   await runChecks([isPrivilegedUserCheck()], ctx, { ignore: o.ignore, out: err });
-  await runChecks(joinChecks(cfg), ctx, { ignore: o.ignore, out: err });
+  await runChecks([...joinChecks(cfg), ...writableDirs(o, [KUBERNETES_DIR, dirname(cfg.join.caCertPath), KUBELET_DIR])], ctx, { ignore: o.ignore, out: err });
   const initCfg = typeof o.initCfg === 'function' ? await o.initCfg() : o.initCfg;
   if (!cfg.join.controlPlane) return;
   if (!initCfg) throw new Error('join preflight for a control-plane node needs the cluster configuration');
@@ -312,7 +319,7 @@ export async function runJoinPreflight(cfg: JoinConfig, ctx: CheckContext, o: Jo
     throw new TskError(notReadyToJoinControlPlane(e instanceof Error ? e.message : String(e)));
   }
   ctx.stdout.write('[preflight] Running pre-flight checks before initializing the new control plane instance\n');
-  await runChecks(initChecks(initCfg, { isSecondaryControlPlane: true, downloadCerts: hasKey }), ctx, { ignore: o.ignore, out: err });
+  await runChecks([...initChecks(initCfg, { isSecondaryControlPlane: true, downloadCerts: hasKey }), ...writableDirs(o, controlPlaneDirs(initCfg))], ctx, { ignore: o.ignore, out: err });
   await pullOrSay(initCfg, ctx, o, err);
 }
 

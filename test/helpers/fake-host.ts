@@ -159,6 +159,25 @@ export class FakeHost implements Host {
     await fs.rename(tmp, real);
   }
 
+  async writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array; mode: number }[]): Promise<void> {
+    for (const f of files) await this.writeFileAtomic(f.path, f.data, f.mode);
+  }
+
+  async removeStaleTemporaries(): Promise<void> {}
+
+  /** paths (target host) that answer EROFS, as on a read-only mount */
+  readonly readOnly = new Set<string>();
+
+  async writable(p: string): Promise<string | undefined> {
+    if (this.readOnly.has(p)) return 'EROFS';
+    try {
+      await fs.access(this.resolve(p), fs.constants.W_OK);
+      return undefined;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code;
+    }
+  }
+
   async mkdirp(p: string, mode: number): Promise<void> {
     // apply the mode to each directory created, like the real host
     const parts = p.split('/').filter(Boolean);

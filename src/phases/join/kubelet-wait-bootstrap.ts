@@ -65,12 +65,16 @@ export const kubeletWaitBootstrapPhase: Phase<JoinData> = {
       }
       d.out.print('kubelet-start', 'Waiting for the kubelet to perform the TLS Bootstrap');
       const tlsTimeout = parseDuration(join.timeouts.tlsBootstrap);
-      const r = await pollUntil(d.host, tlsTimeout, () => kubeletConfUsable(d));
+      // a kubelet that answered its health check may still exit before it has its certificate
+      const { CRASH_LOOP_HINT, kubeletLogLines, watchKubeletRestarts } = await import('../shared/diagnostics.js');
+      const watch = await watchKubeletRestarts(d.host);
+      const r = await pollUntil(d.host, tlsTimeout, () => kubeletConfUsable(d), watch.crashLooping);
       if (!r.ok) {
         d.out.println(KUBELET_FAIL_MESSAGE);
-        throw new TskError(
-          `failed while waiting for TLS bootstrap: the kubelet did not write a usable ${KUBELET_CONF} within ${formatDuration(tlsTimeout)} (${r.lastError})`,
-        );
+        const loop = await watch.describe();
+        const why = `the kubelet did not write a usable ${KUBELET_CONF}${loop ? '' : ` within ${formatDuration(tlsTimeout)}`} (${r.lastError})`;
+        const detail = loop ? ['', `The ${loop}.`, ...(await kubeletLogLines(d.host)), CRASH_LOOP_HINT] : [];
+        throw new TskError(`failed while waiting for TLS bootstrap: ${loop ? `${loop}: ` : ''}${why}${detail.map((l) => `\n${l}`).join('')}`);
       }
     } finally {
       await d.host.remove(bootPath).catch(() => undefined);

@@ -95,6 +95,9 @@ async function resetConfigDir(d: ResetData, dirs: string[]): Promise<void> {
       d.out.warn(`[reset] Failed to remove file: ${JSON.stringify(f)} [${errorMessage(e)}]`);
     }
   }
+  // the half-written temporaries a killed tskubeadm left beside those files (the emptied directories
+  // lost theirs above); kubeadm writes in place and has none
+  await d.host.removeStaleTemporaries(KUBERNETES_DIR).catch(() => undefined);
 }
 
 export const cleanupNodePhase: Phase<ResetData> = {

@@ -49,8 +49,35 @@ export async function componentDiagnostics(host: Host, criSocket: string, name: 
 /** The kubelet's last log lines from the journal; none when journalctl has nothing to say. */
 export async function kubeletLogLines(host: Host): Promise<string[]> {
   const r = await host.exec('journalctl', ['--no-pager', '-u', 'kubelet', '-n', '15', '-o', 'cat']);
-  if (r.exitCode === 0 && r.stdout.trim()) return ['\tlast kubelet log lines (journalctl -u kubelet):', ...r.stdout.trimEnd().split('\n').map((l) => '\t\t' + l)];
+  const lines = r.exitCode === 0 ? r.stdout.trimEnd().split('\n').filter((l) => l.trim() && l !== '-- No entries --') : [];
+  if (lines.length) return ['\tlast kubelet log lines (journalctl -u kubelet):', ...lines.map((l) => '\t\t' + l)];
   return [];
+}
+
+/** What systemd says about the kubelet service: how often it restarted it on its own, and the last exit status. */
+export interface KubeletServiceState {
+  /** systemd's NRestarts: automatic restarts since the service was last started */
+  restarts: number;
+  /** ExecMainStatus: the exit status of the kubelet's last run, when it has exited */
+  exitStatus: string | undefined;
+  activeState: string | undefined;
+  subState: string | undefined;
+}
+
+/** `systemctl show kubelet`'s answer, or undefined when there is no systemd (or it does not count restarts). */
+export async function kubeletServiceState(host: Host): Promise<KubeletServiceState | undefined> {
+  if (!(await host.lookPath('systemctl'))) return undefined;
+  const r = await host.exec('systemctl', ['show', 'kubelet', '--property=ActiveState,SubState,NRestarts,ExecMainStatus']);
+  if (r.exitCode !== 0) return undefined;
+  const props = new Map(r.stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+  const restarts = Number(props.get('NRestarts'));
+  if (!props.has('NRestarts') || !Number.isInteger(restarts)) return undefined;
+  return {
+    restarts,
+    exitStatus: props.get('ExecMainStatus') || undefined,
+    activeState: props.get('ActiveState') || undefined,
+    subState: props.get('SubState') || undefined,
+  };
 }
 
 /** The commands kubeadm suggests for looking further into a control plane that did not come up. */
@@ -61,4 +88,45 @@ export function furtherCommands(criSocket: string): string[] {
     `\t- 'crictl --runtime-endpoint ${criSocket} logs CONTAINERID'`,
     "\t- 'systemctl status kubelet' and 'journalctl -xeu kubelet'",
   ];
+}
+
+/** restarts of the kubelet by its service manager during one wait after which it is crash-looping: the wait ends */
+export const CRASH_LOOP_RESTARTS = 3;
+/** how often a wait asks the service manager (a poll of the kubelet is every 50-100 ms) */
+const SERVICE_CHECK_MS = 1000;
+
+export const CRASH_LOOP_HINT =
+  'The kubelet exits soon after it starts: its last log lines above say why (a bad flag in /var/lib/kubelet/kubeadm-flags.env or /etc/default/kubelet, a configuration it refuses, the container runtime unreachable).';
+
+export interface KubeletRestartWatch {
+  /** for pollUntil's giveUp: true once the kubelet was restarted CRASH_LOOP_RESTARTS times (asked at most once a second) */
+  crashLooping: () => Promise<boolean>;
+  /** "kubelet is crash-looping: ..." when it was restarted at all since the watch began, else undefined */
+  describe: () => Promise<string | undefined>;
+}
+
+/**
+ * Counts the kubelet's automatic restarts from now on (systemd's NRestarts), to tell a kubelet that
+ * keeps exiting from a slow one. Without systemd (or its count), it never reports anything.
+ */
+export async function watchKubeletRestarts(host: Host): Promise<KubeletRestartWatch> {
+  const before = await kubeletServiceState(host).catch(() => undefined);
+  let lastAsked = host.now().getTime();
+  const since = async () => {
+    const now = before && (await kubeletServiceState(host).catch(() => undefined));
+    return now ? { restarts: now.restarts - before.restarts, state: now } : undefined;
+  };
+  return {
+    crashLooping: async () => {
+      if (!before || host.now().getTime() - lastAsked < SERVICE_CHECK_MS) return false;
+      lastAsked = host.now().getTime();
+      return ((await since())?.restarts ?? 0) >= CRASH_LOOP_RESTARTS;
+    },
+    describe: async () => {
+      const s = await since();
+      if (!s || s.restarts <= 0) return undefined;
+      const status = s.state.exitStatus !== undefined && s.state.exitStatus !== '0' ? `, last exit status ${s.state.exitStatus}` : '';
+      return `kubelet is crash-looping: the service manager restarted it ${s.restarts} time${s.restarts === 1 ? '' : 's'} while tskubeadm waited${status}`;
+    },
+  };
 }

@@ -110,7 +110,11 @@ export async function planPki(i: PkiPlanInput): Promise<PkiResult> {
   return plan;
 }
 
-/** Write planned PKI files below `dir`, atomically with their modes. */
+/**
+ * Write planned PKI files below `dir` (a key and its certificate, or sa.key and sa.pub) atomically with
+ * their modes, as one set: a full disk leaves neither, not a key without its certificate (which the next
+ * run, like kubeadm's, would refuse to reuse and refuse to replace).
+ */
 export async function writePkiFiles(host: Host, dir: string, files: readonly PkiFile[]): Promise<void> {
-  for (const f of files) await host.writeFileAtomic(path.posix.join(dir, f.path), f.data, f.mode);
+  await host.writeFilesAtomic(files.map((f) => ({ path: path.posix.join(dir, f.path), data: f.data, mode: f.mode })));
 }

@@ -10,7 +10,9 @@ import type { Host } from '../../host/types.js';
 import type { Output } from '../../output.js';
 import { joinHostPort } from '../../util/net.js';
 import { formatDuration, formatDurationNs } from '../../config/duration.js';
-import { componentDiagnostics, furtherCommands, kubeletLogLines } from './diagnostics.js';
+import { CRASH_LOOP_HINT, componentDiagnostics, furtherCommands, kubeletLogLines, watchKubeletRestarts } from './diagnostics.js';
+
+export { CRASH_LOOP_RESTARTS } from './diagnostics.js';
 
 const MIN_POLL_MS = 50;
 export const MAX_POLL_MS = 100;
@@ -21,8 +23,16 @@ export interface PollResult {
   lastError: string;
 }
 
-/** Poll `probe` until it returns undefined (healthy) or the timeout passes; returns the last error. */
-export async function pollUntil(host: Host, timeoutMs: number, probe: () => Promise<string | undefined>): Promise<PollResult> {
+/**
+ * Poll `probe` until it returns undefined (healthy) or the timeout passes; returns the last error.
+ * `giveUp`, asked after each failed probe, ends the wait early when it answers true.
+ */
+export async function pollUntil(
+  host: Host,
+  timeoutMs: number,
+  probe: () => Promise<string | undefined>,
+  giveUp?: () => Promise<boolean>,
+): Promise<PollResult> {
   const start = process.hrtime.bigint();
   const deadline = host.now().getTime() + timeoutMs;
   let delay = MIN_POLL_MS;
@@ -32,7 +42,7 @@ export async function pollUntil(host: Host, timeoutMs: number, probe: () => Prom
     if (err === undefined) return { ok: true, elapsedNs: process.hrtime.bigint() - start, lastError };
     lastError = err;
     const left = deadline - host.now().getTime();
-    if (left <= 0) return { ok: false, elapsedNs: process.hrtime.bigint() - start, lastError };
+    if (left <= 0 || (giveUp && (await giveUp().catch(() => false)))) return { ok: false, elapsedNs: process.hrtime.bigint() - start, lastError };
     await host.sleep(Math.min(delay, left));
     delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.5));
   }
@@ -52,20 +62,28 @@ export async function waitForKubelet(host: Host, out: Output, o: { healthz: { ur
     return;
   }
   out.print('kubelet-check', `Waiting for a healthy kubelet at ${url}. This can take up to ${formatDuration(o.timeoutMs)}`);
-  const r = await pollUntil(host, o.timeoutMs, async () => {
-    const res = await host.httpGet(url, { timeoutMs: 2000 });
-    return res.status === 200 ? undefined : `status code: ${res.status}`;
-  });
+  const watch = await watchKubeletRestarts(host);
+  const r = await pollUntil(
+    host,
+    o.timeoutMs,
+    async () => {
+      const res = await host.httpGet(url, { timeoutMs: 2000 });
+      return res.status === 200 ? undefined : `status code: ${res.status}`;
+    },
+    watch.crashLooping,
+  );
   if (!r.ok) {
     out.print('kubelet-check', `The kubelet is not healthy after ${formatDurationNs(r.elapsedNs)}`);
+    const loop = await watch.describe();
     const detail = [
       '',
+      ...(loop ? [`The ${loop}.`] : []),
       `The kubelet did not answer at ${url}: ${r.lastError}`,
       ...(await kubeletLogLines(host)),
-      'Likely causes: the kubelet is not running, or it is unhealthy because of the node\'s configuration (required cgroups disabled, a wrong cgroup driver).',
+      loop ? CRASH_LOOP_HINT : 'Likely causes: the kubelet is not running, or it is unhealthy because of the node\'s configuration (required cgroups disabled, a wrong cgroup driver).',
       ...furtherCommands(o.criSocket),
     ];
-    throw new TskError(`failed while waiting for the kubelet to start: ${r.lastError}\n${detail.join('\n')}`);
+    throw new TskError(`failed while waiting for the kubelet to start: ${loop ?? r.lastError}\n${detail.join('\n')}`);
   }
   out.print('kubelet-check', `The kubelet is healthy after ${formatDurationNs(r.elapsedNs)}`);
 }

@@ -14,7 +14,9 @@ const UPSTREAM_ALLOWED = new Set([
   'print-manifest', 'allow-missing-template-keys', 'output', 'show-managed-fields', 'print-join-command', 'rootfs', 'v',
   'log-file', 'yes',
 ]);
-const allowedWithConfig = (flag: string) => UPSTREAM_ALLOWED.has(flag) || flag.startsWith('skip-');
+/** tskubeadm's own flags, which say nothing about the configuration (README: deliberate differences) */
+const TSKUBEADM_ONLY = new Set(['events']);
+const allowedWithConfig = (flag: string) => UPSTREAM_ALLOWED.has(flag) || TSKUBEADM_ONLY.has(flag) || flag.startsWith('skip-');
 
 /** A value each flag accepts on its own, so a refusal can only come from the mix rule. */
 const SAMPLE: Record<string, string | null> = {
@@ -26,6 +28,7 @@ const SAMPLE: Record<string, string | null> = {
   'control-plane-endpoint': 'lb.example.com:6443',
   'cri-socket': 'unix:///run/containerd/containerd.sock',
   'dry-run': null,
+  events: '-',
   'feature-gates': 'RootlessControlPlane=false',
   'ignore-preflight-errors': 'Swap',
   'image-repository': 'registry.example.com',

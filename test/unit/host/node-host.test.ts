@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NodeHost } from '../../../src/host/node-host.js';
-import { RootfsEscapeError, shellQuote } from '../../../src/host/paths.js';
+import { spawnSync } from 'node:child_process';
+import { RootfsEscapeError, shellQuote, staleTemporary, temporaryName, temporaryOwner } from '../../../src/host/paths.js';
+import { TskError } from '../../../src/errors.js';
 
 let dir: string;
 let outside: string;
@@ -76,6 +78,51 @@ describe('NodeHost under --rootfs', () => {
     await expect(h.writeFileAtomic('/d', 'new', 0o600)).rejects.toThrow(/unable to write "\/d"/);
     expect(fs.readdirSync(dir).sort()).toEqual(['d', 'f']);
     expect(fs.readFileSync(path.join(dir, 'd/keep'), 'utf8')).toBe('old');
+  });
+
+  it('the next write in a directory removes the temporaries a killed tskubeadm left there, and only those', async () => {
+    const h = new NodeHost({ rootfs: dir });
+    const dead = spawnSync('true').pid!;
+    fs.mkdirSync(path.join(dir, 'pki'));
+    const stale = temporaryName('ca.key', dead, 'a1b2c3');
+    const live = temporaryName('ca.crt', process.ppid, 'a1b2c3');
+    for (const n of [stale, live, '.ca.key.swp', 'x.tmp']) fs.writeFileSync(path.join(dir, 'pki', n), 'half');
+    expect(temporaryOwner(stale)).toBe(dead);
+    expect(staleTemporary(stale)).toBe(true);
+    expect(staleTemporary(live)).toBe(false);
+    expect(staleTemporary('.ca.key.swp')).toBe(false);
+    await h.writeFileAtomic('/pki/sa.pub', 'pub', 0o600);
+    expect(fs.readdirSync(path.join(dir, 'pki')).sort()).toEqual(['.ca.key.swp', live, 'sa.pub', 'x.tmp'].sort());
+    // reset's way: without writing anything
+    fs.writeFileSync(path.join(dir, stale), 'half');
+    await h.removeStaleTemporaries('/');
+    expect(fs.existsSync(path.join(dir, stale))).toBe(false);
+  });
+
+  it('writes a set of files all or none: a failed write of the second leaves neither, nor a temporary', async () => {
+    const h = new NodeHost({ rootfs: dir });
+    fs.writeFileSync(path.join(dir, 'blocker'), '');
+    await expect(
+      h.writeFilesAtomic([
+        { path: '/pki/ca.key', data: 'key', mode: 0o600 },
+        { path: '/blocker/ca.crt', data: 'crt', mode: 0o644 },
+      ]),
+    ).rejects.toThrow('unable to write "/blocker/ca.crt": a parent is not a directory');
+    expect(fs.readdirSync(path.join(dir, 'pki'))).toEqual([]);
+    await h.writeFilesAtomic([
+      { path: '/pki/ca.key', data: 'key', mode: 0o600 },
+      { path: '/pki/ca.crt', data: 'crt', mode: 0o644 },
+    ]);
+    expect(fs.readdirSync(path.join(dir, 'pki')).sort()).toEqual(['ca.crt', 'ca.key']);
+    expect(fs.statSync(path.join(dir, 'pki/ca.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('a failed write names the file, on the error too (for --events), in words', async () => {
+    const h = new NodeHost({ rootfs: dir });
+    fs.writeFileSync(path.join(dir, 'notadir'), '');
+    const e = (await h.writeFileAtomic('/notadir/f', 'x', 0o600).catch((x: unknown) => x)) as TskError;
+    expect(e.message).toBe('unable to write "/notadir/f": a parent is not a directory');
+    expect(e.file).toBe('/notadir/f');
   });
 
   it('a path through a regular file gives a clear error naming the path', async () => {

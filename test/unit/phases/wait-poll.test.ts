@@ -53,3 +53,49 @@ describe('pollUntil', () => {
     expect(calls).toBe(3);
   });
 });
+
+describe('waitForKubelet and a kubelet that keeps exiting', () => {
+  const healthz = { url: 'http://127.0.0.1:10248/healthz', port: 10248 };
+  const setup = async (restartsEverySeconds: number | undefined) => {
+    const { FakeHost } = await import('../../helpers/fake-host.js');
+    const host = await FakeHost.create();
+    const start = host.now().getTime();
+    host.command('systemctl', (args) => {
+      if (args[0] !== 'show') return { exitCode: 1 };
+      const n = restartsEverySeconds ? Math.floor((host.now().getTime() - start) / 1000 / restartsEverySeconds) : 0;
+      return { stdout: `ActiveState=activating\nSubState=auto-restart\nNRestarts=${5 + n}\nExecMainStatus=1\n` };
+    });
+    host.command('journalctl', { stdout: 'E1205 run.go:72] "command failed" err="failed to parse kubelet flag: unknown flag: --bogus"\n' });
+    return host;
+  };
+
+  it('gives up after CRASH_LOOP_RESTARTS restarts, saying so with the last exit status and the kubelet log', async () => {
+    const { waitForKubelet, CRASH_LOOP_RESTARTS } = await import('../../../src/phases/shared/wait.js');
+    const { memoryOutput } = await import('../../../src/output.js');
+    const host = await setup(2);
+    const out = memoryOutput();
+    const t0 = host.now().getTime();
+    const e = (await waitForKubelet(host, out, { healthz, timeoutMs: 240_000, criSocket: 'unix:///run/containerd/containerd.sock' }).catch((x: unknown) => x)) as Error;
+    const waited = host.now().getTime() - t0;
+    expect(waited).toBeGreaterThanOrEqual(CRASH_LOOP_RESTARTS * 2000);
+    expect(waited).toBeLessThan(CRASH_LOOP_RESTARTS * 2000 + 1500);
+    expect(e.message.split('\n')[0]).toBe(
+      `failed while waiting for the kubelet to start: kubelet is crash-looping: the service manager restarted it ${CRASH_LOOP_RESTARTS} times while tskubeadm waited, last exit status 1`,
+    );
+    expect(e.message).toContain('\t\tE1205 run.go:72] "command failed" err="failed to parse kubelet flag: unknown flag: --bogus"');
+    expect(e.message).toContain('its last log lines above say why');
+    await host.cleanup();
+  });
+
+  it('waits the whole timeout for a kubelet that stays up but does not answer, and says nothing of a crash loop', async () => {
+    const { waitForKubelet } = await import('../../../src/phases/shared/wait.js');
+    const { memoryOutput } = await import('../../../src/output.js');
+    const host = await setup(undefined);
+    const t0 = host.now().getTime();
+    const e = (await waitForKubelet(host, memoryOutput(), { healthz, timeoutMs: 20_000, criSocket: 'unix:///x' }).catch((x: unknown) => x)) as Error;
+    expect(host.now().getTime() - t0).toBeGreaterThanOrEqual(20_000);
+    expect(e.message).not.toContain('crash-looping');
+    expect(e.message).toContain('The kubelet did not answer at http://127.0.0.1:10248/healthz');
+    await host.cleanup();
+  });
+});

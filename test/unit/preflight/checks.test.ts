@@ -283,6 +283,30 @@ describe('preflight checks', () => {
     expect(host.execCalls.map((c) => c.line)).toEqual(['kubelet --version']);
   });
 
+  it('a read-only /etc/kubernetes (and what would be made below it) fails preflight, naming the directories; not under --dry-run', async () => {
+    await host.write('/proc/sys/net/ipv4/ip_forward', '1\n');
+    await host.mkdirp('/etc/kubernetes', 0o755);
+    host.readOnly.add('/etc/kubernetes');
+    const stderr = new Buf();
+    const err = await runInitPreflight(initConfig(), ctx, { ignore: new Set(['systemverification']), stderr }).catch((e) => e);
+    expect(err).toBeInstanceOf(PreflightChecksFailed);
+    expect((err as PreflightChecksFailed).failedChecks).toEqual(['DirWritable--etc-kubernetes', 'DirWritable--etc-kubernetes-pki', 'DirWritable--etc-kubernetes-manifests']);
+    expect(stderr.text).toContain('\t[ERROR DirWritable--etc-kubernetes]: /etc/kubernetes is on a read-only file system\n');
+    expect(stderr.text).toContain('\t[ERROR DirWritable--etc-kubernetes-pki]: /etc/kubernetes/pki cannot be created: /etc/kubernetes is on a read-only file system\n');
+    expect(stdout.text).not.toContain('Pulling images');
+    // a file where the kubelet's directory belongs is named too
+    host.readOnly.clear();
+    await host.write('/var/lib/kubelet', 'a file');
+    const stderr2 = new Buf();
+    await expect(runInitPreflight(initConfig(), ctx, { ignore: new Set(['systemverification']), stderr: stderr2 })).rejects.toThrow(PreflightChecksFailed);
+    expect(stderr2.text).toContain('\t[ERROR DirWritable--var-lib-kubelet]: /var/lib/kubelet is not a directory\n');
+    // a dry run writes elsewhere: no such check
+    host.readOnly.add('/etc/kubernetes');
+    await host.remove('/var/lib/kubelet');
+    rt.present.add('registry.k8s.io/pause:3.10.2');
+    await runInitPreflight(initConfig(), ctx, { ignore: new Set(['systemverification']), stderr: new Buf(), dryRun: true });
+  });
+
   it('passes with SystemVerification ignored and ip_forward set, then pulls missing images serially', async () => {
     await host.write('/proc/sys/net/ipv4/ip_forward', '1\n');
     rt.present.add('registry.k8s.io/pause:3.10.2');
