@@ -9,6 +9,7 @@ import type { SecretObject } from '../../../kube/types.js';
 import { KubeApiError } from '../../../errors.js';
 import { bootstrapTokenSecretName, splitToken } from '../../../kube/objects/bootstraptoken.js';
 import {
+  CERT_TOKEN_DESCRIPTION,
   certsToTransfer,
   decodeCertificateKey,
   decryptKubeadmCertsSecret,
@@ -60,7 +61,10 @@ export async function uploadCerts(client: KubeClient, host: Host, out: Output, i
       throw wrapApiError('error to get token reference', e);
     }
     if (!owner) throw new KubeApiError(`error to get token reference: secrets "${ownerName}" not found`, 404);
+    // (not under --dry-run, whose output shows every request kubeadm makes, and only those)
+    const previous = client.ordered ? undefined : await client.get<SecretObject>({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: KUBEADM_CERTS_SECRET });
     await client.apply(kubeadmCertsSecret({ files, key, owner }));
+    await dropPreviousOwners(client, previous, ownerName);
     await client.apply(kubeadmCertsRole());
     await client.apply(kubeadmCertsRoleBinding());
   } catch (e) {
@@ -69,6 +73,22 @@ export async function uploadCerts(client: KubeClient, host: Host, out: Output, i
   if (!input.skipCertificateKeyPrint) {
     out.print('upload-certs', 'Using certificate key:');
     out.println(input.certificateKey);
+  }
+}
+
+/**
+ * Better than kubeadm, which leaves them to expire: the upload-certs tokens that owned the Secret
+ * before it was replaced (another upload, an earlier unfinished init) owned nothing any more.
+ */
+async function dropPreviousOwners(client: KubeClient, previous: SecretObject | undefined, current: string): Promise<void> {
+  const refs = ((previous?.metadata as { ownerReferences?: { kind?: string; name?: string }[] } | undefined)?.ownerReferences ?? []).filter(
+    (r) => r.kind === 'Secret' && r.name?.startsWith('bootstrap-token-') && r.name !== current,
+  );
+  for (const r of refs) {
+    const ref = { apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: r.name! };
+    const token = await client.get<SecretObject>(ref).catch(() => undefined);
+    const description = Buffer.from(token?.data?.['description'] ?? '', 'base64').toString();
+    if (description === CERT_TOKEN_DESCRIPTION) await client.delete(ref).catch(() => undefined);
   }
 }
 
