@@ -61,10 +61,9 @@ export async function uploadCerts(client: KubeClient, host: Host, out: Output, i
       throw wrapApiError('error to get token reference', e);
     }
     if (!owner) throw new KubeApiError(`error to get token reference: secrets "${ownerName}" not found`, 404);
-    // (not under --dry-run, whose output shows every request kubeadm makes, and only those)
-    const previous = client.ordered ? undefined : await client.get<SecretObject>({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: KUBEADM_CERTS_SECRET });
     await client.apply(kubeadmCertsSecret({ files, key, owner }));
-    await dropPreviousOwners(client, previous, ownerName);
+    // (not under --dry-run, whose output shows every request kubeadm makes, and only those)
+    if (!client.ordered) await dropOtherCertTokens(client, ownerName);
     await client.apply(kubeadmCertsRole());
     await client.apply(kubeadmCertsRoleBinding());
   } catch (e) {
@@ -77,18 +76,16 @@ export async function uploadCerts(client: KubeClient, host: Host, out: Output, i
 }
 
 /**
- * Better than kubeadm, which leaves them to expire: the upload-certs tokens that owned the Secret
- * before it was replaced (another upload, an earlier unfinished init) owned nothing any more.
+ * Better than kubeadm, which leaves them to expire: once kubeadm-certs is owned by this upload's
+ * token, the tokens of earlier uploads (another `upload-certs`, an earlier unfinished init) own
+ * nothing; they are deleted. Failures are ignored: they expire within two hours anyway.
  */
-async function dropPreviousOwners(client: KubeClient, previous: SecretObject | undefined, current: string): Promise<void> {
-  const refs = ((previous?.metadata as { ownerReferences?: { kind?: string; name?: string }[] } | undefined)?.ownerReferences ?? []).filter(
-    (r) => r.kind === 'Secret' && r.name?.startsWith('bootstrap-token-') && r.name !== current,
-  );
-  for (const r of refs) {
-    const ref = { apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: r.name! };
-    const token = await client.get<SecretObject>(ref).catch(() => undefined);
-    const description = Buffer.from(token?.data?.['description'] ?? '', 'base64').toString();
-    if (description === CERT_TOKEN_DESCRIPTION) await client.delete(ref).catch(() => undefined);
+async function dropOtherCertTokens(client: KubeClient, current: string): Promise<void> {
+  const tokens = await client.list<SecretObject>('v1', 'Secret', 'kube-system', { fieldSelector: 'type=bootstrap.kubernetes.io/token' }).catch(() => []);
+  for (const t of tokens) {
+    const description = Buffer.from(t.data?.['description'] ?? '', 'base64').toString();
+    if (description !== CERT_TOKEN_DESCRIPTION || t.metadata.name === current) continue;
+    await client.delete({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: t.metadata.name }).catch(() => undefined);
   }
 }
 
