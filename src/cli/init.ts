@@ -60,6 +60,13 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
   const v = flags.values;
   const configPath = v.config as string | undefined;
   const text = await readConfigFile(inputs, configPath);
+  // the tokens made up because the configuration names none (a resumed init may use the earlier run's instead)
+  const generatedTokens = new Set<string>();
+  const generateToken = (): string => {
+    const t = generateBootstrapToken();
+    generatedTokens.add(t);
+    return t;
+  };
   const { loadInitConfig } = await import('../config/index.js');
   const cfg = await loadInitConfig({
     ...(text !== undefined ? { text, fileName: configPath! } : {}),
@@ -67,7 +74,7 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
     flagsSet: flags.set,
     // stricter than kubeadm, which only warns: an unknown field in the file is an error
     strict: true,
-    dynamic: hostDefaults(host, generateBootstrapToken),
+    dynamic: hostDefaults(host, generateToken),
   });
   for (const w of cfg.warnings) out.warn(w);
 
@@ -112,6 +119,7 @@ export async function buildInitData(o: BuildInitDataOptions): Promise<InitData> 
     startTime: o.now ?? host.now(),
     externalCA,
     printManifest: (v['print-manifest'] as boolean | undefined) === true,
+    generatedTokens,
   };
 }
 

@@ -43,9 +43,12 @@ export async function announceStackedEtcdMember(
 ): Promise<{ client: EtcdClient; initialCluster: Member[] }> {
   out.v(1, 'creating etcd client that connects to etcd pods');
   const client = await newClient();
+  // a member with this peer URL is there already when an earlier, unfinished join of this node added it
+  const earlier = (await client.listMembersOnce().catch(() => [])).find((m) => m.peerURLs[0] === peerURL);
   out.v(1, `[etcd] Adding etcd member: ${peerURL}`);
   const initialCluster = await client.addMemberAsLearner(nodeName, peerURL);
-  out.println('[etcd] Announced new etcd member joining to the existing etcd cluster');
+  if (earlier) out.println(`[etcd] Continuing with the etcd member ${peerURL} an earlier join of this node added (${earlier.isLearner ? 'a learner' : 'a voting member'})`);
+  else out.println('[etcd] Announced new etcd member joining to the existing etcd cluster');
   out.v(1, `Updated etcd member list: ${formatMembers(initialCluster)}`);
   return { client, initialCluster };
 }

@@ -17,6 +17,7 @@ import type {
   HttpGetOptions,
   HttpResponse,
   NetInterfaceAddress,
+  PortHolder,
 } from './types.js';
 
 export interface NodeHostOptions {
@@ -73,6 +74,20 @@ export class NodeHost implements Host {
 
   async readText(p: string): Promise<string> {
     return (await this.readFile(p)).toString('utf8');
+  }
+
+  async readFileHead(p: string, maxBytes: number): Promise<Buffer> {
+    let fh: fsp.FileHandle | undefined;
+    try {
+      fh = await fsp.open(this.resolve(p), 'r');
+      const buf = Buffer.alloc(maxBytes);
+      const { bytesRead } = await fh.read(buf, 0, maxBytes, 0);
+      return buf.subarray(0, bytesRead);
+    } catch (e) {
+      throw fileError('read', p, e);
+    } finally {
+      await fh?.close();
+    }
   }
 
   async stat(p: string): Promise<FileInfo | undefined> {
@@ -286,6 +301,11 @@ export class NodeHost implements Host {
       srv.once('error', () => resolve(false));
       srv.listen({ port, host: address, exclusive: true }, () => srv.close(() => resolve(true)));
     });
+  }
+
+  async portHolders(port: number): Promise<PortHolder[]> {
+    const { portHolders } = await import('./procnet.js');
+    return portHolders(port);
   }
 
   async httpGet(url: string, opts: HttpGetOptions = {}): Promise<HttpResponse> {

@@ -2,6 +2,12 @@
 // Paths are always the target host's absolute paths (e.g. "/etc/kubernetes/pki/ca.crt");
 // an implementation may confine them under a --rootfs directory.
 
+export interface PortHolder {
+  pid: number;
+  /** the process's command line */
+  argv: string[];
+}
+
 export interface FileInfo {
   isFile: boolean;
   isDirectory: boolean;
@@ -61,6 +67,8 @@ export interface Host {
   // ---- files ----
   readFile(path: string): Promise<Buffer>;
   readText(path: string): Promise<string>;
+  /** the first `maxBytes` bytes of a file (all of it when shorter) */
+  readFileHead(path: string, maxBytes: number): Promise<Buffer>;
   /** undefined when the path does not exist (lstat semantics) */
   stat(path: string): Promise<FileInfo | undefined>;
   exists(path: string): Promise<boolean>;
@@ -110,6 +118,8 @@ export interface Host {
   /** true when something can bind the TCP port (i.e. it is free) */
   portFree(port: number, address?: string): Promise<boolean>;
   httpGet(url: string, opts?: HttpGetOptions): Promise<HttpResponse>;
+  /** the processes listening on a TCP port in this host's network, with their command lines; [] when none is seen */
+  portHolders(port: number): Promise<PortHolder[]>;
 
   // ---- process and clock ----
   env(name: string): string | undefined;

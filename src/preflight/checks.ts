@@ -9,6 +9,7 @@ import { formatCIDR, formatIP, indexedIP, isIPv6String, joinHostPort, parseCIDR 
 import { proxyForURL } from './netutil.js';
 import { result, type Check, type CheckContext, type CheckResult } from './runner.js';
 import { verifySystem } from './system.js';
+import { earlierRunOf } from './earlier.js';
 
 /** "/etc/kubernetes/manifests/etcd.yaml" -> "-etc-kubernetes-manifests-etcd.yaml" */
 const pathLabel = (p: string) => p.replace(/\//g, '-');
@@ -126,9 +127,10 @@ export function serviceCheck(service: string, opts: { checkIfActive?: boolean; l
 export function portOpenCheck(port: number, address = '', label = ''): Check {
   return {
     name: label || `Port-${port}`,
-    async run({ host }) {
-      const free = await host.portFree(port, address === '' ? undefined : address);
-      return free ? result() : result([], [`Port ${port} is in use`]);
+    async run(ctx) {
+      const free = await ctx.host.portFree(port, address === '' ? undefined : address);
+      if (free || (await (await earlierRunOf(ctx))?.ownsPort(port))) return result();
+      return result([], [`Port ${port} is in use`]);
     },
   };
 }
@@ -136,9 +138,11 @@ export function portOpenCheck(port: number, address = '', label = ''): Check {
 export function dirAvailableCheck(path: string, label = ''): Check {
   return {
     name: label || `DirAvailable-${pathLabel(path)}`,
-    async run({ host }) {
-      const st = await host.stat(path);
+    async run(ctx) {
+      const st = await ctx.host.stat(path);
       if (!st) return result();
+      if (st.isDirectory && (await earlierRunOf(ctx))?.owns(path)) return result();
+      const host = ctx.host;
       if (!st.isDirectory) {
         // Go: opening then reading names of a non-directory fails
         return result([], [`unable to check if ${path} is empty: readdirent ${path}: not a directory`]);
@@ -152,8 +156,9 @@ export function dirAvailableCheck(path: string, label = ''): Check {
 export function fileAvailableCheck(path: string, label = ''): Check {
   return {
     name: label || `FileAvailable-${pathLabel(path)}`,
-    async run({ host }) {
-      return (await host.exists(path)) ? result([], [`${path} already exists`]) : result();
+    async run(ctx) {
+      if (!(await ctx.host.exists(path)) || (await earlierRunOf(ctx))?.owns(path)) return result();
+      return result([], [`${path} already exists`]);
     },
   };
 }

@@ -34,12 +34,14 @@ import {
 import { joinHostPort, parseCIDR, parseIP, splitHostPort } from '../util/net.js';
 import { compareSemver, parseSemantic } from './goutil.js';
 import { pauseImage, requiredImages } from './images.js';
+import { earlierRunCheck } from './earlier.js';
 import { runChecks, type Check, type CheckContext, type Writer } from './runner.js';
 
 export * from './runner.js';
 export * from './checks.js';
 export * from './images.js';
 export { verifySystem, CGROUP_V1_MESSAGE } from './system.js';
+export * from './earlier.js';
 
 const dirname = (p: string) => p.slice(0, Math.max(1, p.lastIndexOf('/')));
 
@@ -136,6 +138,8 @@ export function initChecks(cfg: InitConfig, opts: InitChecksOptions = {}): Check
   const ep = cfg.init.localAPIEndpoint;
   const nodeReg = cfg.init.nodeRegistration;
   const checks: Check[] = [
+    // a join's node checks already looked at its earlier run
+    ...(opts.isSecondaryControlPlane ? [] : [earlierRunCheck()]),
     numCPUCheck(),
     memCheck(),
     kubernetesVersionCheck(c.kubernetesVersion),
@@ -194,6 +198,7 @@ export function initChecks(cfg: InitConfig, opts: InitChecksOptions = {}): Check
 export function joinChecks(cfg: JoinConfig): Check[] {
   const j = cfg.join;
   const checks: Check[] = [
+    earlierRunCheck(),
     fileAvailableCheck(`${KUBERNETES_DIR}/kubelet.conf`),
     fileAvailableCheck(`${KUBERNETES_DIR}/bootstrap-kubelet.conf`),
     ...commonChecks('', j.nodeRegistration.name, j.nodeRegistration.criSocket),
@@ -244,6 +249,8 @@ export interface PhaseRunOptions {
   stderr?: Writer;
   /** klog-style warnings (the sandbox image mismatch) */
   warn?: (msg: string) => void;
+  /** called once the node checks passed, before the image pulls (an earlier run's summary goes there) */
+  afterNodeChecks?: () => Promise<void> | void;
 }
 
 const PULL_LINES = [
@@ -268,6 +275,7 @@ export async function runInitPreflight(cfg: InitConfig, ctx: CheckContext, o: Ph
   ctx.stdout.write('[preflight] Running pre-flight checks\n');
   await runChecks([isPrivilegedUserCheck()], ctx, { ignore: o.ignore, out: err });
   await runChecks([...initChecks(cfg), ...writableDirs(o, [KUBERNETES_DIR, ...controlPlaneDirs(cfg), KUBELET_DIR])], ctx, { ignore: o.ignore, out: err });
+  await o.afterNodeChecks?.();
   await pullOrSay(cfg, ctx, o, err);
 }
 
@@ -307,7 +315,10 @@ export async function runJoinPreflight(cfg: JoinConfig, ctx: CheckContext, o: Jo
   await runChecks([isPrivilegedUserCheck()], ctx, { ignore: o.ignore, out: err });
   await runChecks([...joinChecks(cfg), ...writableDirs(o, [KUBERNETES_DIR, dirname(cfg.join.caCertPath), KUBELET_DIR])], ctx, { ignore: o.ignore, out: err });
   const initCfg = typeof o.initCfg === 'function' ? await o.initCfg() : o.initCfg;
-  if (!cfg.join.controlPlane) return;
+  if (!cfg.join.controlPlane) {
+    await o.afterNodeChecks?.();
+    return;
+  }
   if (!initCfg) throw new Error('join preflight for a control-plane node needs the cluster configuration');
   const hasKey = o.hasCertificateKey ?? cfg.join.controlPlane.certificateKey !== '';
   try {
@@ -320,6 +331,7 @@ export async function runJoinPreflight(cfg: JoinConfig, ctx: CheckContext, o: Jo
   }
   ctx.stdout.write('[preflight] Running pre-flight checks before initializing the new control plane instance\n');
   await runChecks([...initChecks(initCfg, { isSecondaryControlPlane: true, downloadCerts: hasKey }), ...writableDirs(o, controlPlaneDirs(initCfg))], ctx, { ignore: o.ignore, out: err });
+  await o.afterNodeChecks?.();
   await pullOrSay(initCfg, ctx, o, err);
 }
 

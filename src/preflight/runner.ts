@@ -4,6 +4,7 @@
 import type { CriClient, CriClientOptions } from '../cri/client.js';
 import { PreflightError, ValidationError } from '../errors.js';
 import type { Host } from '../host/types.js';
+import type { EarlierRun } from './earlier.js';
 
 export interface Writer {
   write(s: string): unknown;
@@ -24,6 +25,8 @@ export interface CheckContext {
   lookupHost(name: string): Promise<string[]>;
   /** the kubeadm (Kubernetes) version this tool stands for, e.g. v1.37.2 */
   kubeadmVersion: string;
+  /** what an earlier run of this command on the host left, when the command looked (see earlier.ts) */
+  earlier?: Promise<EarlierRun | undefined>;
   /** results shared by the checks of one run (runChecks makes it), e.g. one `kubelet --version` for two checks */
   shared?: Map<string, Promise<unknown>>;
 }

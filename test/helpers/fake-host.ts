@@ -19,6 +19,7 @@ import type {
   HttpGetOptions,
   HttpResponse,
   NetInterfaceAddress,
+  PortHolder,
 } from '../../src/host/types.js';
 import { confinedPath, shellQuote, targetPath } from '../../src/host/paths.js';
 
@@ -48,6 +49,8 @@ export class FakeHost implements Host {
   defaultRoute: { 4?: string; 6?: string } = { 4: '192.168.0.10' };
   /** ports in use: a bare port (any address) or "address:port" */
   usedPorts = new Set<string>();
+  /** the processes listening on a port (see usedPorts for whether it is free) */
+  holders = new Map<number, PortHolder[]>();
   envVars: Record<string, string> = {};
   root = true;
   cpus = 2;
@@ -128,6 +131,10 @@ export class FakeHost implements Host {
 
   async readText(p: string): Promise<string> {
     return fs.readFile(this.resolve(p), 'utf8');
+  }
+
+  async readFileHead(p: string, maxBytes: number): Promise<Buffer> {
+    return (await fs.readFile(this.resolve(p))).subarray(0, maxBytes);
   }
 
   async stat(p: string): Promise<FileInfo | undefined> {
@@ -254,6 +261,10 @@ export class FakeHost implements Host {
     if (this.usedPorts.has(String(port))) return false;
     if (address !== undefined && this.usedPorts.has(`${address}:${port}`)) return false;
     return true;
+  }
+
+  async portHolders(port: number): Promise<PortHolder[]> {
+    return (this.holders.get(port) ?? []).map((h) => ({ pid: h.pid, argv: [...h.argv] }));
   }
 
   async httpGet(url: string, opts?: HttpGetOptions): Promise<HttpResponse> {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock } from '../lab/fixture/lablock.js';
 import { LAB_KUBEADM_CONFIG, MIN, eventually, hostHasCluster, kubectl, labUp, runDnsCheckPod } from '../lab/fixture/labhost.js';
-import { clusterSnapshot, hostFilesSnapshot, kubeadm, networkAndReady, onHost, onHostResult, removeCniConfig, tskubeadm } from './helpers/lab.js';
+import { clusterSnapshot, diffMaps, hostFilesSnapshot, kubeadm, networkAndReady, onHost, onHostResult, removeCniConfig, tskubeadm } from './helpers/lab.js';
 
 const INIT_ARGS = ['init', '--config', LAB_KUBEADM_CONFIG, '--ignore-preflight-errors=SystemVerification'];
 
@@ -12,18 +12,6 @@ async function tskReset(): Promise<void> {
   const r = await onHostResult([tskubeadm, 'reset', '--force'], 5 * MIN);
   if (r.code !== 0) throw new Error(`tskubeadm reset failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
   await removeCniConfig();
-}
-
-function diffMaps<V>(a: Map<string, V>, b: Map<string, V>): string[] {
-  const problems: string[] = [];
-  for (const k of new Set([...a.keys(), ...b.keys()])) {
-    if (!a.has(k)) problems.push(`only after kubeadm init: ${k}`);
-    else if (!b.has(k)) problems.push(`only after tskubeadm init: ${k}`);
-    else if (JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k))) {
-      problems.push(`differs: ${k}\n  tskubeadm: ${JSON.stringify(a.get(k))}\n  kubeadm:   ${JSON.stringify(b.get(k))}`);
-    }
-  }
-  return problems;
 }
 
 describe('lab: tskubeadm init on lab host 1', () => {

@@ -10,9 +10,11 @@ export const bootstrapTokenPhase: Phase<InitData> = {
   aliases: ['bootstraptoken'],
   short: 'Generates bootstrap tokens used to join a node to a cluster',
   inheritFlags: ['config', 'kubeconfig', 'skip-token-print', 'dry-run'],
-  run: async (d) => {
+  run: async (d, ctx) => {
     const { runBootstrapToken } = await import('../shared/cluster/bootstraptoken.js');
     const client = await clusterClient(d);
+    const { reuseEarlierToken } = await import('./resume-token.js');
+    await reuseEarlierToken(d, ctx, client);
     await runBootstrapToken(client, d.out, {
       tokens: d.cfg.init.bootstrapTokens,
       skipTokenPrint: d.skipTokenPrint,

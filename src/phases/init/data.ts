@@ -40,4 +40,6 @@ export interface InitData {
   readonly externalCA: boolean;
   /** `init phase addon coredns|kube-proxy --print-manifest`: print the add-on manifests, install nothing */
   readonly printManifest: boolean;
+  /** bootstrap tokens this run made up because the configuration names none */
+  readonly generatedTokens?: ReadonlySet<string>;
 }

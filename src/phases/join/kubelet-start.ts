@@ -15,6 +15,16 @@ import { kubeletComponentConfig } from '../init/componentconfigs.js';
 import { renderKubeletFiles, tryStartKubelet, tryStopKubelet, writeKubeletFile } from '../shared/kubelet.js';
 import { bootstrapKubeletConf } from './tls-bootstrap.js';
 
+/** whether this host holds the Node's credentials (kubelet.conf of an earlier join, see shared/earlier) */
+async function ownNode(d: JoinData, nodeName: string): Promise<boolean> {
+  const { earlierJoin } = await import('../shared/earlier/join.js');
+  try {
+    return (await earlierJoin(d)).ownsNode(nodeName);
+  } catch {
+    return false;
+  }
+}
+
 export const kubeletStartPhase: Phase<JoinData> = {
   name: 'kubelet-start',
   short: 'Write kubelet settings, certificates and (re)start the kubelet',
@@ -54,7 +64,11 @@ export const kubeletStartPhase: Phase<JoinData> = {
       throw new TskError(`cannot get Node "${nodeName}": ${(e as Error).message}`, 1, { cause: e });
     }
     const conditions = (node?.status?.conditions ?? []) as { type?: string; status?: string }[];
-    if (conditions.some((c) => c.type === 'Ready' && c.status === 'True')) {
+    const ready = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+    // better than kubeadm: the Node an earlier join of this host registered is this host's own
+    const ours = ready && !d.dryRun && (await ownNode(d, nodeName));
+    if (ours) d.out.print('kubelet-start', `The Node "${nodeName}" is this host's own, from an earlier join: continuing with it`);
+    if (ready && !ours) {
       throw new TskError(
         `a Node with name "${nodeName}" and status "Ready" already exists in the cluster. ` +
           'You must delete the existing Node or change the name of this new joining Node',

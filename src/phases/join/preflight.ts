@@ -26,8 +26,15 @@ export const preflightPhase: Phase<JoinData> = {
   ],
   run: async (d) => {
     const { makeCheckContext, runJoinPreflight } = await import('../../preflight/index.js');
+    const { earlierJoin } = await import('../shared/earlier/join.js');
+    const { reportEarlierRun } = await import('../shared/earlier/report.js');
     const ctx = makeCheckContext({ host: d.host, stdout: d.out.stdout });
+    // better than kubeadm: what an earlier, unfinished join of this host left is continued from
+    const earlier = earlierJoin(d);
+    earlier.catch(() => undefined);
+    ctx.earlier = earlier;
     await runJoinPreflight(d.cfg, ctx, {
+      afterNodeChecks: () => earlier.then((s) => reportEarlierRun(s, d.out), () => undefined),
       ignore: d.ignorePreflightErrors,
       dryRun: d.dryRun,
       stderr: d.out.stderr,

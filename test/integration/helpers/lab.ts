@@ -3,7 +3,7 @@
 // Helpers on top of test/lab/fixture/labhost.ts for the tskubeadm end-to-end test: run commands on lab
 // host 1 with their exit code, wait for a working cluster, and snapshot a cluster (API objects) and the
 // host (files) to compare two inits.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LAB, MIN, REPO, eventually, installCni, kubectl, onHost as onHostN } from '../../lab/fixture/labhost.js';
@@ -150,4 +150,51 @@ export async function hostFilesSnapshot(): Promise<Map<string, { mode: string; c
     out.set(path, { mode: `${type} ${mode}`, content });
   }
   return out;
+}
+
+/** What differs between two snapshots (first: tskubeadm's, second: kubeadm's), one line each. */
+export function diffMaps<V>(a: Map<string, V>, b: Map<string, V>): string[] {
+  const problems: string[] = [];
+  for (const k of new Set([...a.keys(), ...b.keys()])) {
+    if (!a.has(k)) problems.push(`only after kubeadm init: ${k}`);
+    else if (!b.has(k)) problems.push(`only after tskubeadm init: ${k}`);
+    else if (JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k))) {
+      problems.push(`differs: ${k}\n  tskubeadm: ${JSON.stringify(a.get(k))}\n  kubeadm:   ${JSON.stringify(b.get(k))}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Run a command on lab host n in a process group of its own and SIGKILL the whole group as soon as
+ * `pattern` appears in its output (a process killed from outside: nothing of it runs on). Resolves
+ * with what it printed; `killed` false when it ended before the pattern appeared.
+ */
+export function runKilledAt(n: number, args: string[], pattern: string | RegExp, timeout = 5 * MIN): Promise<{ killed: boolean; code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(LAB, 'exec.sh'), ['-h', String(n), ...args], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let killed = false;
+    const timer = setTimeout(() => kill(), timeout);
+    const kill = () => {
+      if (killed) return;
+      killed = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    const take = (b: Buffer) => {
+      output += b.toString();
+      if (typeof pattern === 'string' ? output.includes(pattern) : pattern.test(output)) kill();
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ killed, code, output });
+    });
+  });
 }

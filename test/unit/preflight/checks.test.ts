@@ -177,8 +177,9 @@ describe('preflight checks', () => {
   });
   afterEach(() => host.cleanup());
 
-  it('init runs kubeadm 1.37 checks in its order', () => {
+  it("init runs kubeadm 1.37 checks in its order, after tskubeadm's look at an earlier init", () => {
     expect(initChecks(initConfig()).map((c) => c.name)).toEqual([
+      'EarlierRun',
       'NumCPU',
       'Mem',
       'KubernetesVersion',
@@ -235,8 +236,9 @@ describe('preflight checks', () => {
     expect(sec).not.toContain('ExternalEtcdClientCertificates');
   });
 
-  it('join runs the node checks', () => {
+  it("join runs the node checks, after tskubeadm's look at an earlier join", () => {
     expect(joinChecks(joinConfig()).map((c) => c.name)).toEqual([
+      'EarlierRun',
       'FileAvailable--etc-kubernetes-kubelet.conf',
       'FileAvailable--etc-kubernetes-bootstrap-kubelet.conf',
       'CRI',

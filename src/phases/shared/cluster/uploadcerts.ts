@@ -9,6 +9,7 @@ import type { SecretObject } from '../../../kube/types.js';
 import { KubeApiError } from '../../../errors.js';
 import { bootstrapTokenSecretName, splitToken } from '../../../kube/objects/bootstraptoken.js';
 import {
+  CERT_TOKEN_DESCRIPTION,
   certsToTransfer,
   decodeCertificateKey,
   decryptKubeadmCertsSecret,
@@ -61,6 +62,8 @@ export async function uploadCerts(client: KubeClient, host: Host, out: Output, i
     }
     if (!owner) throw new KubeApiError(`error to get token reference: secrets "${ownerName}" not found`, 404);
     await client.apply(kubeadmCertsSecret({ files, key, owner }));
+    // (not under --dry-run, whose output shows every request kubeadm makes, and only those)
+    if (!client.ordered) await dropOtherCertTokens(client, ownerName);
     await client.apply(kubeadmCertsRole());
     await client.apply(kubeadmCertsRoleBinding());
   } catch (e) {
@@ -69,6 +72,20 @@ export async function uploadCerts(client: KubeClient, host: Host, out: Output, i
   if (!input.skipCertificateKeyPrint) {
     out.print('upload-certs', 'Using certificate key:');
     out.println(input.certificateKey);
+  }
+}
+
+/**
+ * Better than kubeadm, which leaves them to expire: once kubeadm-certs is owned by this upload's
+ * token, the tokens of earlier uploads (another `upload-certs`, an earlier unfinished init) own
+ * nothing; they are deleted. Failures are ignored: they expire within two hours anyway.
+ */
+async function dropOtherCertTokens(client: KubeClient, current: string): Promise<void> {
+  const tokens = await client.list<SecretObject>('v1', 'Secret', 'kube-system', { fieldSelector: 'type=bootstrap.kubernetes.io/token' }).catch(() => []);
+  for (const t of tokens) {
+    const description = Buffer.from(t.data?.['description'] ?? '', 'base64').toString();
+    if (description !== CERT_TOKEN_DESCRIPTION || t.metadata.name === current) continue;
+    await client.delete({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: t.metadata.name }).catch(() => undefined);
   }
 }
 
