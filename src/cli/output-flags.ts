@@ -51,7 +51,18 @@ export async function outputPrinter(ctx: CliContext, o: OutputOpts): Promise<Obj
       },
     });
   } catch (e) {
-    if (e instanceof PrinterError) throw new UsageError(`could not construct output printer: ${e.message}`, { cause: e });
-    throw e;
+    if (!(e instanceof PrinterError)) throw e;
+    const hint = e.at ? whereItStops(o.output.split('=')[0]!, e.at.template, e.at.pos) : undefined;
+    throw new UsageError(`could not construct output printer: ${e.message}`, { cause: e, ...(hint ? { hint } : {}) });
   }
+}
+
+/** The flag, the line and column where a template's parser stopped, and that line with a caret under it. */
+export function whereItStops(format: string, template: string, pos: number): string {
+  const before = template.slice(0, pos);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const line = before.split('\n').length;
+  const column = [...before.slice(lineStart)].length + 1;
+  const text = template.slice(lineStart).split('\n')[0]!;
+  return `-o/--output ${format}=…: parsing stops at line ${line}, column ${column}:\n  ${text}\n  ${' '.repeat(column - 1)}^`;
 }

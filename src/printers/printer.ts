@@ -20,7 +20,15 @@ import { parseTemplate, TemplateParseError, type Tree } from './template/parse.j
 
 
 /** -o was not understood, or its template is bad: kubeadm's message (it adds "could not construct output printer: ") */
-export class PrinterError extends Error {}
+export class PrinterError extends Error {
+  constructor(
+    message: string,
+    /** a template that does not parse, and where its parser stopped */
+    readonly at?: { template: string; pos: number },
+  ) {
+    super(message);
+  }
+}
 
 /** PrintObj failed: the message is kubeadm's, `written` what went to stdout before it failed */
 export class PrintError extends Error {
@@ -70,7 +78,7 @@ function jsonPathPrinter(text: string, asJson: boolean, allowMissing: boolean): 
   try {
     jp = new JsonPath(text);
   } catch (e) {
-    if (e instanceof JsonPathParseError) throw new PrinterError(`error parsing jsonpath ${text}, ${e.message}`);
+    if (e instanceof JsonPathParseError) throw new PrinterError(`error parsing jsonpath ${text}, ${e.message}`, { template: text, pos: e.pos ?? 0 });
     throw e;
   }
   jp.allowMissingKeys = allowMissing;
@@ -97,7 +105,7 @@ function goTemplatePrinter(text: string, allowMissing: boolean): ObjectPrinter {
   try {
     trees = parseTemplate('output', text, FUNC_NAMES);
   } catch (e) {
-    if (e instanceof TemplateParseError) throw new PrinterError(`error parsing template ${text}, ${e.message}`);
+    if (e instanceof TemplateParseError) throw new PrinterError(`error parsing template ${text}, ${e.message}`, { template: text, pos: e.pos });
     throw e;
   }
   return {

@@ -62,11 +62,13 @@ export function snapshot(dir: string): string[] {
 
 /** stderr lines that are not klog-style warning/info lines, hints or the usage pointer. */
 export function errorLines(stderr: string): string[] {
+  let inHint = false;
   return stderr
     .split('\n')
     .filter((l) => l.trim() !== '')
     .filter((l) => !/^[WI]\d{4} \d\d:\d\d:\d\d\.\d{6} /.test(l))
-    .filter((l) => !/^hint: /.test(l))
+    // a hint, and the indented lines that continue it
+    .filter((l) => !(inHint = /^hint: /.test(l) || (inHint && l.startsWith('  '))))
     .filter((l) => !/^See '.*--help' for usage\.$/.test(l))
     .filter((l) => !/^To see the stack trace of this error execute with --v=5 or higher$/.test(l));
 }

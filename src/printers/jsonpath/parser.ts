@@ -27,7 +27,10 @@ export type Node =
 
 export type ListNode = Extract<Node, { type: 'list' }>;
 
-export class JsonPathParseError extends Error {}
+export class JsonPathParseError extends Error {
+  /** where the parser stood in the template (a string index) */
+  pos?: number;
+}
 
 const fail = (msg: string): never => {
   throw new JsonPathParseError(msg);
@@ -111,6 +114,10 @@ class Parser {
 
   private backup(): void {
     this.pos -= this.width;
+  }
+
+  get position(): number {
+    return this.pos;
   }
 
   private rest(): string {
@@ -321,7 +328,13 @@ function parseAction(_name: string, text: string): ListNode {
   return root.nodes[0] as ListNode;
 }
 
-/** Parses a JSONPath template; throws JsonPathParseError with client-go's message. */
+/** Parses a JSONPath template; throws JsonPathParseError with client-go's message and where it stopped. */
 export function parseJsonPath(text: string): ListNode {
-  return new Parser().parse(text);
+  const p = new Parser();
+  try {
+    return p.parse(text);
+  } catch (e) {
+    if (e instanceof JsonPathParseError) e.pos = p.position;
+    throw e;
+  }
 }

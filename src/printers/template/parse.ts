@@ -7,7 +7,15 @@ import { Lexer, T, type Item } from './lex.js';
 import { nodeString, type BranchNode, type CommandNode, type ListNode, type Node, type PipeNode, type VariableNode } from './nodes.js';
 import { NumberError, parseNumber } from './number.js';
 
-export class TemplateParseError extends Error {}
+export class TemplateParseError extends Error {
+  constructor(
+    message: string,
+    /** where the token the parser stopped at starts (a string index) */
+    readonly pos: number,
+  ) {
+    super(message);
+  }
+}
 
 /** item.String() */
 function itemString(i: Item): string {
@@ -74,7 +82,7 @@ export class Tree {
   // ---- errors ----
   errorf(msg: string): never {
     this.root = undefined;
-    throw new TemplateParseError(`template: ${this.parseName}:${this.token[0]?.line ?? 1}: ${msg}`);
+    throw new TemplateParseError(`template: ${this.parseName}:${this.token[0]?.line ?? 1}: ${msg}`, this.token[0]?.pos ?? 0);
   }
   private expect(expected: T, context: string): Item {
     const t = this.nextNonSpace();
