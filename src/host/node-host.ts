@@ -134,6 +134,9 @@ export class NodeHost implements Host {
     } catch (e) {
       throw fileError('create directory', p, e);
     }
+    if (!missing.length && !fs.statSync(real).isDirectory()) {
+      throw new TskError(`unable to create directory ${JSON.stringify(p)}: a file is in the way`, 1, { file: p });
+    }
   }
 
   async writeFileAtomic(p: string, data: string | Uint8Array, mode: number, dirMode = 0o755): Promise<void> {
