@@ -18,6 +18,13 @@ import { readEtcdData } from './etcd-data.js';
 
 const KUBELET_PORT = 10250;
 
+/** Discovery failed while looking: the join fails with `cause`, as it would without the look (not twice). */
+export class DiscoveryFailed extends Error {
+  constructor(readonly failure: unknown) {
+    super('discovery failed');
+  }
+}
+
 /** The earlier join of this run's host, looked at once per run. */
 export const earlierJoin = perRun((d: JoinData) => assessEarlierJoin(d));
 
@@ -41,8 +48,15 @@ export async function assessEarlierJoin(d: JoinData): Promise<EarlierRunState> {
   if (!any) return state;
 
   const { loadClientConfig, clusterFromConfig } = await import('../../../kubeconfig/clientcmd.js');
-  const discovered = clusterFromConfig(loadClientConfig(await d.tlsBootstrapConfig())).cluster;
-  const initCfg = await d.initCfg();
+  let initCfg;
+  let bootstrap;
+  try {
+    bootstrap = await d.tlsBootstrapConfig();
+    initCfg = await d.initCfg();
+  } catch (e) {
+    throw new DiscoveryFailed(e);
+  }
+  const discovered = clusterFromConfig(loadClientConfig(bootstrap)).cluster;
   const ca: ClusterCA = { pem: Buffer.from(discovered.certificateAuthorityData ?? Buffer.alloc(0)), source: 'the cluster (discovery)' };
   const cp = join.controlPlane;
   const { localAPIEndpointURL } = await import('../../../kubeconfig/kubeconfig.js');
