@@ -14,7 +14,7 @@ import { EarlierRunState, kubeletWith } from './state.js';
 import { checkEarlierKubeconfig, kubeconfigClientCN, type ClusterCA } from './kubeconfigs.js';
 import { checkEarlierPki } from './pki.js';
 import { checkEarlierPods } from './pods.js';
-import { readEtcdData } from './etcd-data.js';
+import { checkJoinedEtcdMemberData, readEtcdData } from './etcd-data.js';
 
 const KUBELET_PORT = 10250;
 
@@ -101,7 +101,6 @@ async function checkJoinedEtcdData(state: EarlierRunState, d: JoinData, admin: s
   // without this run's admin.conf the cluster's members cannot be asked: not recognised
   if (data.kind !== 'wal' || !state.recognised(admin) || state.conflicts.length > 0) return;
   const { etcdPeerURL } = await import('../../../manifests/staticpods.js');
-  const { hexOf } = await import('../../../etcd/wal.js');
   const { joinEtcdClient } = await import('../../join/etcd-client.js');
   const peerURL = etcdPeerURL(initCfg.init.localAPIEndpoint);
   let members;
@@ -110,15 +109,5 @@ async function checkJoinedEtcdData(state: EarlierRunState, d: JoinData, admin: s
   } catch {
     return; // etcd does not answer: not recognised, DirAvailable objects as kubeadm's does
   }
-  const mine = members.find((m) => m.peerURLs[0] === peerURL);
-  if (mine && mine.id === data.id.memberId) {
-    state.own(local.dataDir);
-    return;
-  }
-  const theirs = `etcd member ${hexOf(data.id.memberId)} of cluster ${hexOf(data.id.clusterId)}`;
-  state.conflict(
-    mine
-      ? `${local.dataDir}: holds the data of ${theirs}; the cluster's member with this node's peer URL ${peerURL} is ${hexOf(mine.id)}`
-      : `${local.dataDir}: holds the data of ${theirs}, which the cluster no longer has (no member has this node's peer URL ${peerURL})`,
-  );
+  await checkJoinedEtcdMemberData(state, data, local.dataDir, peerURL, members);
 }
