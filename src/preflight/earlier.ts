@@ -5,18 +5,9 @@
 // (another CA, another address, another cluster's etcd data, ...) is one preflight error that names
 // each difference. The phases build it (src/phases/shared/earlier); the checks only ask it.
 
-import { result, type Check, type CheckContext } from './runner.js';
+import { result, type Check, type CheckContext, type EarlierRun } from './runner.js';
 
-export interface EarlierRun {
-  /** which command left it, for messages: "init" or "join" */
-  readonly command: string;
-  /** why this configuration cannot continue from what is on disk: one line each, naming the file and what differs */
-  readonly conflicts: readonly string[];
-  /** whether a file or directory is the earlier run's (FileAvailable and DirAvailable accept it) */
-  owns(path: string): boolean;
-  /** whether a port in use is held by the kubelet or a control-plane component the earlier run started */
-  ownsPort(port: number): Promise<boolean>;
-}
+export type { EarlierRun };
 
 export const EARLIER_RUN_CHECK = 'EarlierRun';
 

@@ -4,7 +4,6 @@
 import type { CriClient, CriClientOptions } from '../cri/client.js';
 import { PreflightError, ValidationError } from '../errors.js';
 import type { Host } from '../host/types.js';
-import type { EarlierRun } from './earlier.js';
 
 export interface Writer {
   write(s: string): unknown;
@@ -29,6 +28,18 @@ export interface CheckContext {
   earlier?: Promise<EarlierRun | undefined>;
   /** results shared by the checks of one run (runChecks makes it), e.g. one `kubelet --version` for two checks */
   shared?: Map<string, Promise<unknown>>;
+}
+
+/** What an earlier, unfinished run of the command left on the host (see earlier.ts). */
+export interface EarlierRun {
+  /** which command left it, for messages: "init" or "join" */
+  readonly command: string;
+  /** why this configuration cannot continue from what is on disk: one line each, naming the file and what differs */
+  readonly conflicts: readonly string[];
+  /** whether a file or directory is the earlier run's (FileAvailable and DirAvailable accept it) */
+  owns(path: string): boolean;
+  /** whether a port in use is held by the kubelet or a control-plane component the earlier run started */
+  ownsPort(port: number): Promise<boolean>;
 }
 
 export interface Check {

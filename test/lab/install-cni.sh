@@ -65,6 +65,12 @@ host_exec "$n" sh -c 'cat > /etc/cni/net.d/10-tsklab.conflist' <<EOF2
 EOF2
 log "CNI config for $node: bridge cni0, pod CIDR $cidr"
 
+# this node's own pod CIDR is local (cni0): a route for it through another host, left by an earlier
+# cluster in which that host had this CIDR, would send its pods' traffic away
+while read -r via; do
+  [ -n "$via" ] && host_exec "$n" ip route del "$cidr" via "$via" dev eth0
+done < <(host_exec "$n" ip route show "$cidr" | sed -n 's/.* via \([0-9.]*\).*/\1/p')
+
 # routes between the lab hosts' pod CIDRs (what a real network add-on would program), over the lab bridge
 for hd in "$LAB_STATE"/hosts/h*; do
   m=${hd##*/h}

@@ -26,7 +26,7 @@ export const preflightPhase: Phase<JoinData> = {
   ],
   run: async (d) => {
     const { makeCheckContext, runJoinPreflight } = await import('../../preflight/index.js');
-    const { earlierJoin } = await import('../shared/earlier/join.js');
+    const { earlierJoin, DiscoveryFailed } = await import('../shared/earlier/join.js');
     const { reportEarlierRun } = await import('../shared/earlier/report.js');
     const ctx = makeCheckContext({ host: d.host, stdout: d.out.stdout });
     // better than kubeadm: what an earlier, unfinished join of this host left is continued from
@@ -39,7 +39,15 @@ export const preflightPhase: Phase<JoinData> = {
       dryRun: d.dryRun,
       stderr: d.out.stderr,
       warn: (m) => d.out.warn(m),
-      initCfg: () => d.initCfg(),
+      // when discovery failed while looking at the earlier join, that is the failure (no second wait)
+      initCfg: async () => {
+        const failed = await earlier.then(
+          () => undefined,
+          (e: unknown) => (e instanceof DiscoveryFailed ? e : undefined),
+        );
+        if (failed) throw failed.failure;
+        return d.initCfg();
+      },
       hasCertificateKey: d.certificateKey !== '',
       sharedCertificatesExist: async (cluster) => {
         const { sharedCertificatesExist } = await import('../../pki/verify.js');

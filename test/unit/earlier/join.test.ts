@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeHost } from '../../helpers/fake-host.js';
 import { initConfig } from '../../helpers/configs.js';
-import { assessEarlierJoin } from '../../../src/phases/shared/earlier/join.js';
+import { DiscoveryFailed, assessEarlierJoin } from '../../../src/phases/shared/earlier/join.js';
 import { createBasic, writeClientConfig } from '../../../src/kubeconfig/clientcmd.js';
 import { memoryOutput } from '../../../src/output.js';
 import type { JoinData } from '../../../src/phases/join/data.js';
@@ -113,5 +113,16 @@ describe('an earlier worker join of this host', () => {
     await host.write('/etc/kubernetes/kubelet.conf', await ours.kubeletConf('node9'), 0o600);
     const other = await assessEarlierJoin(data);
     expect(other.conflicts).toEqual(['/etc/kubernetes/kubelet.conf: its client certificate is for "system:node:node9", this configuration\'s is "system:node:node3"']);
+  });
+
+  it("discovery failing while it looks is reported as that failure, for the join to fail with it once", async () => {
+    await host.write('/etc/kubernetes/pki/ca.crt', ours.ca);
+    const cause = new Error('could not find a JWS signature in the cluster-info ConfigMap for token ID "abcdef"');
+    data.tlsBootstrapConfig = async () => {
+      throw cause;
+    };
+    const e = await assessEarlierJoin(data).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DiscoveryFailed);
+    expect((e as DiscoveryFailed).failure).toBe(cause);
   });
 });

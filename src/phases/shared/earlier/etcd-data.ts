@@ -46,3 +46,29 @@ export async function checkEarlierEtcdData(state: EarlierRunState, data: EtcdDat
   const ours = `member ${hexOf(expected.memberId)}${expected.clusterId ? ` of cluster ${hexOf(expected.clusterId)}` : ''}`;
   state.conflict(`${dataDir}: holds the data of etcd ${theirs}; ${expected.describe} is ${ours}`);
 }
+
+/**
+ * A joined member's data (its ID is the cluster's choice): owned when it is the data of the cluster's
+ * member with this node's peer URL; a conflict when that member is another or there is none.
+ */
+export async function checkJoinedEtcdMemberData(
+  state: EarlierRunState,
+  data: EtcdData,
+  dataDir: string,
+  peerURL: string,
+  members: readonly { id: string; peerURLs: string[] }[],
+): Promise<void> {
+  if (data.kind !== 'wal') return;
+  const { hexOf } = await import('../../../etcd/wal.js');
+  const mine = members.find((m) => m.peerURLs[0] === peerURL);
+  if (mine && mine.id === data.id.memberId) {
+    state.own(dataDir);
+    return;
+  }
+  const theirs = `etcd member ${hexOf(data.id.memberId)} of cluster ${hexOf(data.id.clusterId)}`;
+  state.conflict(
+    mine
+      ? `${dataDir}: holds the data of ${theirs}; the cluster's member with this node's peer URL ${peerURL} is ${hexOf(mine.id)}`
+      : `${dataDir}: holds the data of ${theirs}, which the cluster no longer has (no member has this node's peer URL ${peerURL})`,
+  );
+}

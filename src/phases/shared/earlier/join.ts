@@ -14,9 +14,16 @@ import { EarlierRunState, kubeletWith } from './state.js';
 import { checkEarlierKubeconfig, kubeconfigClientCN, type ClusterCA } from './kubeconfigs.js';
 import { checkEarlierPki } from './pki.js';
 import { checkEarlierPods } from './pods.js';
-import { readEtcdData } from './etcd-data.js';
+import { checkJoinedEtcdMemberData, readEtcdData } from './etcd-data.js';
 
 const KUBELET_PORT = 10250;
+
+/** Discovery failed while looking: the join fails with `cause`, as it would without the look (not twice). */
+export class DiscoveryFailed extends Error {
+  constructor(readonly failure: unknown) {
+    super('discovery failed');
+  }
+}
 
 /** The earlier join of this run's host, looked at once per run. */
 export const earlierJoin = perRun((d: JoinData) => assessEarlierJoin(d));
@@ -41,8 +48,15 @@ export async function assessEarlierJoin(d: JoinData): Promise<EarlierRunState> {
   if (!any) return state;
 
   const { loadClientConfig, clusterFromConfig } = await import('../../../kubeconfig/clientcmd.js');
-  const discovered = clusterFromConfig(loadClientConfig(await d.tlsBootstrapConfig())).cluster;
-  const initCfg = await d.initCfg();
+  let initCfg;
+  let bootstrap;
+  try {
+    bootstrap = await d.tlsBootstrapConfig();
+    initCfg = await d.initCfg();
+  } catch (e) {
+    throw new DiscoveryFailed(e);
+  }
+  const discovered = clusterFromConfig(loadClientConfig(bootstrap)).cluster;
   const ca: ClusterCA = { pem: Buffer.from(discovered.certificateAuthorityData ?? Buffer.alloc(0)), source: 'the cluster (discovery)' };
   const cp = join.controlPlane;
   const { localAPIEndpointURL } = await import('../../../kubeconfig/kubeconfig.js');
@@ -87,7 +101,6 @@ async function checkJoinedEtcdData(state: EarlierRunState, d: JoinData, admin: s
   // without this run's admin.conf the cluster's members cannot be asked: not recognised
   if (data.kind !== 'wal' || !state.recognised(admin) || state.conflicts.length > 0) return;
   const { etcdPeerURL } = await import('../../../manifests/staticpods.js');
-  const { hexOf } = await import('../../../etcd/wal.js');
   const { joinEtcdClient } = await import('../../join/etcd-client.js');
   const peerURL = etcdPeerURL(initCfg.init.localAPIEndpoint);
   let members;
@@ -96,15 +109,5 @@ async function checkJoinedEtcdData(state: EarlierRunState, d: JoinData, admin: s
   } catch {
     return; // etcd does not answer: not recognised, DirAvailable objects as kubeadm's does
   }
-  const mine = members.find((m) => m.peerURLs[0] === peerURL);
-  if (mine && mine.id === data.id.memberId) {
-    state.own(local.dataDir);
-    return;
-  }
-  const theirs = `etcd member ${hexOf(data.id.memberId)} of cluster ${hexOf(data.id.clusterId)}`;
-  state.conflict(
-    mine
-      ? `${local.dataDir}: holds the data of ${theirs}; the cluster's member with this node's peer URL ${peerURL} is ${hexOf(mine.id)}`
-      : `${local.dataDir}: holds the data of ${theirs}, which the cluster no longer has (no member has this node's peer URL ${peerURL})`,
-  );
+  await checkJoinedEtcdMemberData(state, data, local.dataDir, peerURL, members);
 }
