@@ -6,9 +6,8 @@
 // written, a dry run that changes nothing, a control-plane join that fails after adding its etcd
 // member and takes it back, and both directions of compatibility with upstream kubeadm (its join on
 // this cluster leaves the same files as ours). Needs root and `npm run lab:build`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireLabLock } from '../lab/fixture/lablock.js';
-import { MIN, eventually, hostHasCluster, installCni, kubectl, labUp, onHost, runDnsCheckPod } from '../lab/fixture/labhost.js';
+import { describe, expect, it } from 'vitest';
+import { MIN, eventually, installCni, kubectl, onHost, runDnsCheckPod } from '../lab/fixture/labhost.js';
 import {
   LB_ENDPOINT,
   compareSnapshots,
@@ -29,6 +28,7 @@ import {
   type FileSnapshot,
 } from '../lab/fixture/ha.js';
 import { onHostResultN, tskubeadm } from './helpers/lab.js';
+import { stopwatch, tskReset, useHaHosts } from './helpers/ha-hosts.js';
 
 const IGNORE = '--ignore-preflight-errors=SystemVerification';
 
@@ -36,12 +36,6 @@ const IGNORE = '--ignore-preflight-errors=SystemVerification';
 
 const tsk = (cmd: string[]): string[] => (cmd[0] === 'tskubeadm' || cmd[0] === 'kubeadm' ? [tskubeadm, ...cmd.slice(1)] : cmd);
 const upstream = (cmd: string[]): string[] => ['kubeadm', ...cmd.slice(1)];
-
-async function tskReset(n: number): Promise<void> {
-  const r = await onHostResultN(n, [tskubeadm, 'reset', '--force'], 5 * MIN);
-  if (r.code !== 0) throw new Error(`tskubeadm reset on host ${n} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-  await onHost(n, ['rm', '-f', '/etc/cni/net.d/10-tsklab.conflist']);
-}
 
 /** reset a joined host and delete its Node, as an operator does before the host joins again */
 async function leave(n: number): Promise<void> {
@@ -60,8 +54,9 @@ async function readyNodes(want: number): Promise<string> {
   );
 }
 
+const watch = stopwatch();
+
 describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy)', () => {
-  let release: (() => void) | undefined;
   let join: JoinCommands | undefined;
   const files: Record<string, FileSnapshot> = {};
   /** the worker's Node as tskubeadm's join left it: labels and annotations */
@@ -79,30 +74,9 @@ describe('lab: a highly available cluster from tskubeadm alone (3 hosts, haproxy
       .filter((c) => c.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet' && (c.spec.username.startsWith('system:bootstrap:') || c.spec.username === `system:node:${node}`))
       .map((c) => `${(c.status.conditions ?? []).map((x) => x.type).join(',')} ${c.status.certificate ? 'issued' : 'not issued'}`);
   };
-  const took: Record<string, number> = {};
-  const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    const t = Date.now();
-    try {
-      return await fn();
-    } finally {
-      took[what] = Date.now() - t;
-    }
-  };
+  const { timed } = watch;
 
-  beforeAll(async () => {
-    release = await acquireLabLock();
-    await labUp(3, { lb: true });
-    for (const n of [3, 2, 1]) if (await hostHasCluster(n)) await tskReset(n).catch(() => onHost(n, ['kubeadm', 'reset', '-f']));
-  }, 45 * MIN);
-
-  afterAll(async () => {
-    try {
-      for (const n of [3, 2, 1]) if (await hostHasCluster(n).catch(() => true)) await tskReset(n).catch((e) => console.warn(String(e)));
-    } finally {
-      release?.();
-      console.log(`[lab-join] timings (s): ${JSON.stringify(Object.fromEntries(Object.entries(took).map(([k, v]) => [k, Math.round(v / 100) / 10])))}`);
-    }
-  }, 15 * MIN);
+  useHaHosts('lab-join', watch);
 
   it('host 1: tskubeadm init --upload-certs prints tskubeadm join commands for both kinds of node', async () => {
     const r = await timed('init host 1', () => onHostResultN(1, [tskubeadm, 'init', '--config', writeHaKubeadmConfig(), '--upload-certs', IGNORE], 12 * MIN));

@@ -12,9 +12,8 @@
 // Needs root and `npm run lab:build`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireLabLock } from '../lab/fixture/lablock.js';
-import { LAB_STATE, MIN, eventually, hostHasCluster, installCni, kubectl, labUp, onHost } from '../lab/fixture/labhost.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LAB_STATE, MIN, eventually, installCni, kubectl, onHost } from '../lab/fixture/labhost.js';
 import {
   etcdMembers,
   hostAddr,
@@ -26,6 +25,7 @@ import {
   twoVotingMembers,
   type JoinCommands,
 } from '../lab/fixture/ha.js';
+import { stopwatch, tskReset, useHaHosts } from './helpers/ha-hosts.js';
 import { clusterSnapshot, diffMaps, hostFilesSnapshot, kubeadm, networkAndReady, onHostResultN, runKilledAt, tskubeadm } from './helpers/lab.js';
 
 const IGNORE = '--ignore-preflight-errors=SystemVerification';
@@ -59,21 +59,8 @@ function writeConfig(name: string, address = hostAddr(1)): string {
   return file;
 }
 
-async function tskReset(n: number): Promise<void> {
-  const r = await onHostResultN(n, [tskubeadm, 'reset', '--force'], 5 * MIN);
-  if (r.code !== 0) throw new Error(`tskubeadm reset on host ${n} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-  await onHost(n, ['rm', '-f', '/etc/cni/net.d/10-tsklab.conflist']);
-}
-
-const took: Record<string, number> = {};
-async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  const t = Date.now();
-  try {
-    return await fn();
-  } finally {
-    took[what] = (took[what] ?? 0) + Date.now() - t;
-  }
-}
+const watch = stopwatch();
+const { timed } = watch;
 
 /** the files tskubeadm writes and reads on a host, with contents (the kubelet's own files and pods left out) */
 async function hostState(n: number): Promise<Map<string, string>> {
@@ -87,27 +74,15 @@ async function hostState(n: number): Promise<Map<string, string>> {
 }
 
 describe('lab: init and join continue where a failure stopped them', () => {
-  let release: (() => void) | undefined;
   let config = '';
   let upstream: { objects: Map<string, Record<string, unknown>>; files: Map<string, { mode: string; content: string }> } | undefined;
   let join: JoinCommands | undefined;
   const init = (...extra: string[]) => onHostResultN(1, [tskubeadm, 'init', '--config', config, '--upload-certs', IGNORE, ...extra], 5 * MIN);
 
-  beforeAll(async () => {
-    release = await acquireLabLock();
-    await labUp(3, { lb: true });
-    for (const n of [3, 2, 1]) if (await hostHasCluster(n)) await tskReset(n).catch(() => onHost(n, ['kubeadm', 'reset', '-f']));
+  useHaHosts('lab-resume', watch);
+  beforeAll(() => {
     config = writeConfig('resume-config.yaml');
-  }, 45 * MIN);
-
-  afterAll(async () => {
-    try {
-      for (const n of [3, 2, 1]) if (await hostHasCluster(n).catch(() => true)) await tskReset(n).catch((e) => console.warn(String(e)));
-    } finally {
-      release?.();
-      console.log(`[lab-resume] timings (s): ${JSON.stringify(Object.fromEntries(Object.entries(took).map(([k, v]) => [k, Math.round(v / 100) / 10])))}`);
-    }
-  }, 15 * MIN);
+  });
 
   it('reference: upstream kubeadm init with the same configuration, in one run', async () => {
     const r = await timed('upstream: init', () => onHostResultN(1, [kubeadm, 'init', '--config', config, '--upload-certs', IGNORE], 10 * MIN));
