@@ -105,10 +105,14 @@ const KUBEADM_CLUSTER_OBJECT = /^(kubeadm:|system:coredns$)/;
 export async function clusterSnapshot(): Promise<Map<string, Obj>> {
   const out = new Map<string, Obj>();
   const tokenSecrets = JSON.parse(await kubectl('-n', 'kube-system', 'get', 'secrets', '-o', 'json')) as { items: Obj[] };
+  // tokens numbered by what they are (their data's keys: a join token before upload-certs' token), then by id,
+  // so that the same tokens of two clusters get the same numbers whatever their random ids
+  const role = (s: Obj): string => Object.keys((s.data as Obj | undefined) ?? {}).sort().join(',');
   const tokenIds = tokenSecrets.items
     .filter((s) => s.type === 'bootstrap.kubernetes.io/token')
-    .map((s) => ((s.metadata as Obj).name as string).replace('bootstrap-token-', ''))
-    .sort();
+    .map((s) => ({ role: role(s), id: ((s.metadata as Obj).name as string).replace('bootstrap-token-', '') }))
+    .sort((a, b) => (a.role === b.role ? (a.id < b.id ? -1 : 1) : a.role < b.role ? -1 : 1))
+    .map((t) => t.id);
   for (const ns of ['kube-system', 'kube-public']) {
     const list = JSON.parse(await kubectl('-n', ns, 'get', NAMESPACED.join(','), '-o', 'json')) as { items: Obj[] };
     for (const o of list.items) {
