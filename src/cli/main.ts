@@ -186,11 +186,27 @@ export async function run(argv: string[], streams: Streams, opts: { stdin?: Node
       if (e.code === 'commander.excessArguments' && failedCommand) {
         msg = `unknown command ${JSON.stringify(failedCommand.args[0] ?? '')} for ${JSON.stringify(where)}`;
       }
+      msg = cobraWording(e.code, msg);
       streams.stderr.write(`error: ${msg}\nSee '${where} --help' for usage.\n`);
       return EXIT_VALIDATION;
     }
     return renderError(e, streams, globals().verbosity || verbosityFromArgv(argv));
   }
+}
+
+/** commander's wording of a flag error in cobra's (pflag's) words, as kubeadm prints it. */
+export function cobraWording(code: string, msg: string): string {
+  const flag = /'(-[^' ]+)/.exec(msg)?.[1];
+  if (!flag) return msg;
+  const hint = /\n\(Did you mean [^)]*\)/.exec(msg)?.[0] ?? '';
+  if (code === 'commander.unknownOption') {
+    return (/^-[^-]/.test(flag) ? `unknown shorthand flag: '${flag[1]}' in ${flag}` : `unknown flag: ${flag}`) + hint;
+  }
+  if (code === 'commander.optionMissingArgument') {
+    const long = /'[^']*?(--[\w-]+)/.exec(msg)?.[1];
+    return `flag needs an argument: ${long ?? flag}`;
+  }
+  return msg;
 }
 
 function commandPath(cmd: Command): string {

@@ -111,3 +111,24 @@ describe('config against upstream', () => {
     expect(u.code, u.stderr).toBe(0);
   });
 });
+
+describe('flag errors against upstream', () => {
+  // the first line is cobra's (pflag's) wording, as upstream prints it; tskubeadm then points at --help
+  for (const argv of [
+    ['token', 'list', '--foo'],
+    ['init', '-x'],
+    ['init', 'phase', 'certs', 'ca', '--bogus-flag'],
+    ['token', 'create', '--ttl'],
+    ['reset', '--forc'],
+  ]) {
+    it(`tskubeadm ${argv.join(' ')}: the same first line as upstream`, async () => {
+      const u = upstream(argv);
+      expect(u.code).toBe(1);
+      const p = await cli(argv);
+      expect(p.code).toBe(3);
+      expect(p.stdout).toBe('');
+      expect(p.stderr.split('\n')[0]).toBe(u.stderr.split('\n')[0]);
+      expect(p.stderr).toContain(`See 'tskubeadm ${argv.filter((a) => !a.startsWith('-')).join(' ')} --help' for usage.`);
+    });
+  }
+});
