@@ -1,7 +1,9 @@
 // join phase "kubelet-wait-bootstrap": wait for the kubelet's health endpoint, then for the TLS
 // bootstrap to produce /etc/kubernetes/kubelet.conf with a usable client certificate; the bootstrap
 // kubeconfig (with the token) is removed whatever happens, as kubeadm does. kubeadm looks for
-// kubelet.conf every 5 s; this looks every 100 ms, so the join ends when the kubelet is done.
+// kubelet.conf every 1 s; this looks every 100 ms, so the join ends when the kubelet is done. On a
+// control-plane node, a kubelet whose certificate requests are in back-off is restarted once the local
+// API server is ready (kubelet-nudge.ts).
 
 import * as path from 'node:path';
 import { TskError } from '../../errors.js';
@@ -68,7 +70,10 @@ export const kubeletWaitBootstrapPhase: Phase<JoinData> = {
       // a kubelet that answered its health check may still exit before it has its certificate
       const { CRASH_LOOP_HINT, kubeletLogLines, watchKubeletRestarts } = await import('../shared/diagnostics.js');
       const watch = await watchKubeletRestarts(d.host);
-      const r = await pollUntil(d.host, tlsTimeout, () => kubeletConfUsable(d), watch.crashLooping);
+      // a control-plane node's kubelet waits for its own API server: restarted once that is ready (kubelet-nudge.ts)
+      const { nudgeKubeletWhenApiReady } = await import('./kubelet-nudge.js');
+      const nudge = join.controlPlane ? nudgeKubeletWhenApiReady(d, async () => (await kubeletConfUsable(d)) === undefined) : undefined;
+      const r = await pollUntil(d.host, tlsTimeout, () => kubeletConfUsable(d), watch.crashLooping).finally(() => nudge?.stop());
       if (!r.ok) {
         d.out.println(KUBELET_FAIL_MESSAGE);
         const loop = await watch.describe();
