@@ -8,7 +8,7 @@
 // Per-phase times come from the moment each phase's first output line arrives (same method for both
 // tools, since kubeadm prints no timings).
 //
-//   npm run build && npm run lab:build && RUNS=3 node bench/join-lab.mjs
+//   npm run build && npm run lab:build && RUNS=3 [KINDS=worker|control-plane] node bench/join-lab.mjs
 import { median, requireRootAndTools, timed } from './lab-lib.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -52,7 +52,8 @@ function phaseTimes(lines, total) {
 
 async function undo(n) {
   await onHost(n, TOOLS.kubeadm, 'reset', '-f');
-  await onHost(n, 'rm', '-f', '/etc/cni/net.d/10-tsklab.conflist');
+  // a container the kubelet was starting while reset ran may write into /var/lib/etcd after reset emptied it
+  await onHost(n, 'rm', '-rf', '/etc/cni/net.d/10-tsklab.conflist', '/var/lib/etcd/member');
   await onHost(1, 'kubectl', 'delete', 'node', `tsklab-h${n}`, '--ignore-not-found');
 }
 
@@ -74,7 +75,10 @@ const WORKER = ['join', LB, '--token', token, '--discovery-token-ca-cert-hash', 
 const CONTROL_PLANE = [...WORKER, '--control-plane', '--certificate-key', key, '--apiserver-advertise-address', '10.231.0.12'];
 
 const results = { worker: { tskubeadm: [], kubeadm: [] }, 'control plane': { tskubeadm: [], kubeadm: [] } };
+// KINDS=worker or KINDS=control-plane for one of the two
+const KINDS = (process.env.KINDS ?? 'worker,control-plane').split(',');
 for (const [kind, host, args] of [['worker', 3, WORKER], ['control plane', 2, CONTROL_PLANE]]) {
+  if (!KINDS.includes(kind.replace(' ', '-'))) continue;
   // one uncounted join per tool first (cold caches on the joining host)
   for (const tool of ['kubeadm', 'tskubeadm']) {
     await onHost(host, TOOLS[tool], ...args);
@@ -93,6 +97,7 @@ const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const row = (name, a, b) => `${name.padEnd(26)} ${fmt(a).padStart(9)} ${fmt(b).padStart(9)} ${(a / b).toFixed(2).padStart(7)}`;
 for (const kind of Object.keys(results)) {
   const { tskubeadm: t, kubeadm: k } = results[kind];
+  if (!t.length) continue;
   console.log(`\n${kind} join, median of ${RUNS} runs each (alternating, reset and Node deleted between runs)`);
   console.log(`${''.padEnd(26)} ${'tskubeadm'.padStart(9)} ${'kubeadm'.padStart(9)} ${'ratio'.padStart(7)}`);
   console.log(row('join command', median(t.map((x) => x.total)), median(k.map((x) => x.total))));

@@ -69,7 +69,7 @@ export const kubeletWaitBootstrapPhase: Phase<JoinData> = {
       const tlsTimeout = parseDuration(join.timeouts.tlsBootstrap);
       // a kubelet that answered its health check may still exit before it has its certificate
       const { CRASH_LOOP_HINT, kubeletLogLines, watchKubeletRestarts } = await import('../shared/diagnostics.js');
-      const watch = await watchKubeletRestarts(d.host);
+      const watch = watchKubeletRestarts(d.host);
       // a control-plane node's kubelet waits for its own API server: restarted once that is ready (kubelet-nudge.ts)
       const { nudgeKubeletWhenApiReady } = await import('./kubelet-nudge.js');
       const nudge = join.controlPlane ? nudgeKubeletWhenApiReady(d, async () => (await kubeletConfUsable(d)) === undefined) : undefined;

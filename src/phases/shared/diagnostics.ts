@@ -99,7 +99,11 @@ export const CRASH_LOOP_HINT =
   'The kubelet exits soon after it starts: its last log lines above say why (a bad flag in /var/lib/kubelet/kubeadm-flags.env or /etc/default/kubelet, a configuration it refuses, the container runtime unreachable).';
 
 export interface KubeletRestartWatch {
-  /** for pollUntil's giveUp: true once the kubelet was restarted CRASH_LOOP_RESTARTS times (asked at most once a second) */
+  /**
+   * for pollUntil's giveUp: true once the kubelet was restarted CRASH_LOOP_RESTARTS times. Never waits:
+   * the service manager is asked at most once a second, in the background, and the answer counts from
+   * the next call on (a slow `systemctl` must not slow the poll it watches over).
+   */
   crashLooping: () => Promise<boolean>;
   /** "kubelet is crash-looping: ..." when it was restarted at all since the watch began, else undefined */
   describe: () => Promise<string | undefined>;
@@ -109,18 +113,30 @@ export interface KubeletRestartWatch {
  * Counts the kubelet's automatic restarts from now on (systemd's NRestarts), to tell a kubelet that
  * keeps exiting from a slow one. Without systemd (or its count), it never reports anything.
  */
-export async function watchKubeletRestarts(host: Host): Promise<KubeletRestartWatch> {
-  const before = await kubeletServiceState(host).catch(() => undefined);
+export function watchKubeletRestarts(host: Host): KubeletRestartWatch {
+  const before = kubeletServiceState(host).catch(() => undefined);
   let lastAsked = host.now().getTime();
+  let asking: Promise<void> | undefined;
+  let looping = false;
   const since = async () => {
-    const now = before && (await kubeletServiceState(host).catch(() => undefined));
-    return now ? { restarts: now.restarts - before.restarts, state: now } : undefined;
+    const b = await before;
+    const now = b && (await kubeletServiceState(host).catch(() => undefined));
+    return b && now ? { restarts: now.restarts - b.restarts, state: now } : undefined;
   };
   return {
     crashLooping: async () => {
-      if (!before || host.now().getTime() - lastAsked < SERVICE_CHECK_MS) return false;
-      lastAsked = host.now().getTime();
-      return ((await since())?.restarts ?? 0) >= CRASH_LOOP_RESTARTS;
+      if (!looping && !asking && host.now().getTime() - lastAsked >= SERVICE_CHECK_MS) {
+        lastAsked = host.now().getTime();
+        asking = since()
+          .then((s) => {
+            looping = (s?.restarts ?? 0) >= CRASH_LOOP_RESTARTS;
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            asking = undefined;
+          });
+      }
+      return looping;
     },
     describe: async () => {
       const s = await since();

@@ -62,7 +62,7 @@ export async function waitForKubelet(host: Host, out: Output, o: { healthz: { ur
     return;
   }
   out.print('kubelet-check', `Waiting for a healthy kubelet at ${url}. This can take up to ${formatDuration(o.timeoutMs)}`);
-  const watch = await watchKubeletRestarts(host);
+  const watch = watchKubeletRestarts(host);
   const r = await pollUntil(
     host,
     o.timeoutMs,
