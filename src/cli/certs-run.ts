@@ -44,16 +44,10 @@ async function loadOrDefault(host: Host, inputs: Host, out: Output, configPath: 
 }
 
 /** An Output whose "[reset] " lines carry another prefix, or that prints no lines at all. */
-function prefixed(out: Output, prefix: string, quiet: boolean): Output {
-  return {
-    ...out,
-    println: (line = '') => {
-      if (!quiet) out.println(line.replace(/^\[reset\] /, `[${prefix}] `));
-    },
-    print: (tag, message) => {
-      if (!quiet) out.print(tag === 'reset' ? prefix : tag, message);
-    },
-  };
+/** `out` without its progress lines when `quiet` (kubeadm's json/yaml printers drop them) */
+function quieted(out: Output, quiet: boolean): Output {
+  if (!quiet) return out;
+  return { ...out, println: () => undefined, print: () => undefined };
 }
 
 /**
@@ -74,7 +68,7 @@ async function internalConfig(ctx: CliContext, host: Host, inputs: Host, flags: 
     if (client) {
       try {
         const { fetchClusterState } = await import('../phases/reset/cluster.js');
-        const state = await fetchClusterState({ client, host, out: prefixed(out, prefix, quiet), apiCallTimeoutMs: 60_000 });
+        const state = await fetchClusterState({ client, host, out: quieted(out, quiet), apiCallTimeoutMs: 60_000, prefix });
         if (!quiet) out.println();
         out.v(1, `Overriding the cluster certificate directory with the value from command line flag --cert-dir: ${flags.certDir}`);
         state.cluster.certificatesDir = flags.certDir;

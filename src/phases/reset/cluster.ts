@@ -21,13 +21,16 @@ export interface FetchOptions {
   out: Output;
   /** timeouts.kubernetesAPICall in ms (the API endpoint lookup retries this long) */
   apiCallTimeoutMs: number;
+  /** the tag of the lines it prints: kubeadm's logPrefix ("reset", or "certs" for the certs commands) */
+  prefix?: string;
 }
 
-/** kubeadm's FetchInitConfigurationFromCluster(client, nil, "reset", true, isControlPlane, true, true) */
+/** kubeadm's FetchInitConfigurationFromCluster(client, nil, "reset", true, isControlPlane, true, true); the certs commands' too */
 export async function fetchClusterState(o: FetchOptions): Promise<ClusterState> {
   const { client, host, out } = o;
-  out.println('[reset] Reading configuration from the "kubeadm-config" ConfigMap in namespace "kube-system"...');
-  out.println("[reset] Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.");
+  const prefix = o.prefix ?? 'reset';
+  out.print(prefix, 'Reading configuration from the "kubeadm-config" ConfigMap in namespace "kube-system"...');
+  out.print(prefix, "Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.");
 
   let cm: ConfigMapObject | undefined;
   try {
