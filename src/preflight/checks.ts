@@ -382,6 +382,7 @@ function minimumKubeletVersion(kubeadmVersion: string): SemVer {
 export function kubeletVersionCheck(kubernetesVersion: string): Check {
   return {
     name: 'KubeletVersion',
+    startFirst: true,
     async run(ctx) {
       let kubelet: SemVer;
       try {
@@ -415,6 +416,7 @@ export function kubeletVersionCheck(kubernetesVersion: string): Check {
 export function systemVerificationCheck(opts: { isUpgrade?: boolean } = {}): Check {
   return {
     name: 'SystemVerification',
+    startFirst: true,
     async run(ctx) {
       let kubelet: SemVer;
       try {

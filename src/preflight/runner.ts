@@ -45,6 +45,8 @@ export interface EarlierRun {
 export interface Check {
   name: string;
   run(ctx: CheckContext): Promise<CheckResult>;
+  /** starts before the others (it waits on a slow process, e.g. `kubelet --version`); reported in its place */
+  startFirst?: boolean;
 }
 
 export interface RunChecksOptions {
@@ -82,16 +84,19 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   // The checks are independent (files, ports, commands, the CRI): run them all at once, then
   // report in kubeadm's order.
   const run = { ...ctx, shared: new Map<string, Promise<unknown>>() };
-  const results = await Promise.all(
-    checks.map(async (c): Promise<CheckResult> => {
-      try {
-        return await c.run(run);
-      } catch (e) {
-        // a check that blows up is a failed check, not a crash
-        return result([], [e instanceof Error ? e.message : String(e)]);
-      }
-    }),
-  );
+  const start = async (c: Check): Promise<CheckResult> => {
+    try {
+      return await c.run(run);
+    } catch (e) {
+      // a check that blows up is a failed check, not a crash
+      return result([], [e instanceof Error ? e.message : String(e)]);
+    }
+  };
+  // the checks that wait on a slow process start first, before the others' process spawns and module loads
+  const pending = new Map<Check, Promise<CheckResult>>();
+  for (const c of checks) if (c.startFirst) pending.set(c, start(c));
+  for (const c of checks) if (!pending.has(c)) pending.set(c, start(c));
+  const results = await Promise.all(checks.map((c) => pending.get(c)!));
   for (const [i, c] of checks.entries()) {
     const r = results[i]!;
     let warnings = r.warnings;

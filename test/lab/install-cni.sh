@@ -65,6 +65,17 @@ host_exec "$n" sh -c 'cat > /etc/cni/net.d/10-tsklab.conflist' <<EOF2
 EOF2
 log "CNI config for $node: bridge cni0, pod CIDR $cidr"
 
+# a bridge left by an earlier cluster in which this node had another pod CIDR carries that CIDR's
+# gateway address, and the bridge plugin refuses to add pods to it ("cni0 already has an IP address
+# different from ..."): remove it, the plugin makes it anew (as a network add-on does when the node's
+# CIDR changes)
+want_gw="$(echo "$cidr" | awk -F'[./]' '{print $1"."$2"."$3"."$4+1"/"$5}')"
+have=$(host_exec "$n" ip -4 -o addr show dev cni0 2>/dev/null | awk '{print $4}' || true)
+if [ -n "$have" ] && ! grep -qx "$want_gw" <<<"$have"; then
+  host_exec "$n" ip link del cni0
+  log "removed bridge cni0 of an earlier cluster ($(echo $have), this node's is $want_gw)"
+fi
+
 # this node's own pod CIDR is local (cni0): a route for it through another host, left by an earlier
 # cluster in which that host had this CIDR, would send its pods' traffic away
 while read -r via; do

@@ -61,6 +61,23 @@ describe('runChecks', () => {
     expect(out.text).toBe('\t[WARNING A]: x\n\t[WARNING B]: y\n');
   });
 
+  it('starts the checks marked startFirst before the others, and reports every check in its own place', async () => {
+    const out = new Buf();
+    const ctx = makeCheckContext({ host, stdout: new Buf() });
+    const started: string[] = [];
+    const mk = (name: string, startFirst = false): Check => ({
+      name,
+      ...(startFirst ? { startFirst } : {}),
+      run: async () => {
+        started.push(name);
+        return { warnings: [`${name} says so`], errors: [] };
+      },
+    });
+    await runChecks([mk('A'), mk('KubeletVersion', true), mk('B'), mk('SystemVerification', true)], ctx, { ignore: [], out });
+    expect(started).toEqual(['KubeletVersion', 'SystemVerification', 'A', 'B']);
+    expect(out.text).toBe('\t[WARNING A]: A says so\n\t[WARNING KubeletVersion]: KubeletVersion says so\n\t[WARNING B]: B says so\n\t[WARNING SystemVerification]: SystemVerification says so\n');
+  });
+
   it('turns a check that throws into an error line', async () => {
     const out = new Buf();
     const ctx = makeCheckContext({ host, stdout: new Buf() });
