@@ -14,7 +14,7 @@
 // both tools, since kubeadm prints no timings): a phase lasts until the next phase starts printing.
 //
 //   npm run build && npm run lab:build && RUNS=3 node bench/init-lab.mjs
-import { median, requireRootAndTools, timed } from './lab-lib.mjs';
+import { holdLabLock, median, requireRootAndTools, timed } from './lab-lib.mjs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +29,7 @@ const TOOLS = {
 const INIT = ['init', '--config', CONFIG, '--ignore-preflight-errors=SystemVerification'];
 
 requireRootAndTools('init-lab', TOOLS);
+await holdLabLock();
 
 const onHost = (...args) => timed(join(lab, 'exec.sh'), args);
 

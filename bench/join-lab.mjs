@@ -9,7 +9,7 @@
 // tools, since kubeadm prints no timings).
 //
 //   npm run build && npm run lab:build && RUNS=3 [KINDS=worker|control-plane] node bench/join-lab.mjs
-import { median, requireRootAndTools, timed } from './lab-lib.mjs';
+import { holdLabLock, median, requireRootAndTools, timed } from './lab-lib.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ const TOOLS = { tskubeadm: join(repo, 'bin/tskubeadm'), kubeadm: join(repo, '.la
 const IGNORE = '--ignore-preflight-errors=SystemVerification';
 
 requireRootAndTools('join-lab', TOOLS);
+await holdLabLock();
 
 const onHost = (n, ...args) => timed(join(lab, 'exec.sh'), ['-h', String(n), ...args]);
 
