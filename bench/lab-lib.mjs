@@ -48,47 +48,19 @@ export function requireRootAndTools(bench, tools) {
 }
 
 /**
- * Hold the lab lock (the protocol of test/lab/fixture/lablock.ts: mkdir, then our pid in it) until
- * this process exits, so a bench never drives the lab hosts while a lab test or the demo does.
+ * Hold the lab lock (test/lab/lablock.mjs) until this process exits, so a bench never drives the lab
+ * hosts while a lab test or the demo does.
  */
 export async function holdLabLock() {
-  const { mkdirSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
-  const LOCK = process.env.TSK_LAB_LOCK ?? '/run/tskubeadm-lab.lock';
-  const holder = () => {
-    try {
-      const pid = Number(readFileSync(`${LOCK}/pid`, 'utf8').trim());
-      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const { LAB_LOCK, releaseLabLock, tryTakeLabLock } = await import('../test/lab/lablock.mjs');
   let told = false;
   for (;;) {
-    try {
-      mkdirSync(LOCK);
-      writeFileSync(`${LOCK}/pid`, String(process.pid));
-      break;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-    }
-    const pid = holder();
-    let alive = false;
-    try {
-      if (pid !== undefined) alive = process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (pid !== undefined && !alive) {
-      rmSync(LOCK, { recursive: true, force: true }); // stale: its holder is gone
-      continue;
-    }
-    if (!told) console.error(`the lab is in use by pid ${pid ?? '?'}; waiting for ${LOCK}`);
+    const t = tryTakeLabLock();
+    if (t.taken) break;
+    if (!told) console.error(`the lab is in use by pid ${t.pid ?? '?'}; waiting for ${LAB_LOCK}`);
     told = true;
     await new Promise((r) => setTimeout(r, 2000));
   }
-  const release = () => {
-    if (holder() === process.pid) rmSync(LOCK, { recursive: true, force: true });
-  };
-  process.on('exit', release);
+  process.on('exit', releaseLabLock);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 }

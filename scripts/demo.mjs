@@ -16,12 +16,12 @@ import { spawn } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LAB_LOCK as LOCK, releaseLabLock as releaseLock, tryTakeLabLock } from '../test/lab/lablock.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAB = join(REPO, 'test/lab');
 const TSKUBEADM = join(REPO, 'bin/tskubeadm');
 const LOG_DIR = process.env.TSK_DEMO_LOGS ?? '/tmp/tskubeadm-demo';
-const LOCK = process.env.TSK_LAB_LOCK ?? '/run/tskubeadm-lab.lock';
 const LB_ENDPOINT = '10.231.0.100:6443';
 const IGNORE = '--ignore-preflight-errors=SystemVerification';
 const CNI_CONF = '/etc/cni/net.d/10-tsklab.conflist';
@@ -220,24 +220,8 @@ async function timedStep(title, fn) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// the lab lock (the protocol of test/lab/fixture/lablock.ts: mkdir, then our pid in it)
+// the lab lock (test/lab/lablock.mjs)
 
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const lockHolder = () => {
-  try {
-    const pid = Number(readFileSync(join(LOCK, 'pid'), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-};
 const commandOf = (pid) => {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 120);
@@ -250,27 +234,19 @@ let lockHeld = false;
 async function takeLabLock() {
   let told = false;
   for (;;) {
-    try {
-      mkdirSync(LOCK);
-      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+    const t = tryTakeLabLock();
+    if (t.taken) {
       lockHeld = true;
       if (told) status('');
       return;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
     }
-    const pid = lockHolder();
-    if (pid !== undefined && !alive(pid)) {
-      rmSync(LOCK, { recursive: true, force: true }); // stale: its holder is gone
-      continue;
-    }
-    if (!told) say(`  the lab is in use by pid ${pid ?? '?'} (${pid ? commandOf(pid) : 'starting'}); waiting for ${LOCK}`);
+    if (!told) say(`  the lab is in use by pid ${t.pid ?? '?'} (${t.pid ? commandOf(t.pid) : 'starting'}); waiting for ${LOCK}`);
     told = true;
     await new Promise((r) => setTimeout(r, 2000));
   }
 }
 function releaseLabLock() {
-  if (lockHeld && lockHolder() === process.pid) rmSync(LOCK, { recursive: true, force: true });
+  if (lockHeld) releaseLock();
   lockHeld = false;
 }
 /** the lock goes with the demo, however it ends; so do the commands it started */
