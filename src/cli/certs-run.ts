@@ -43,7 +43,6 @@ async function loadOrDefault(host: Host, inputs: Host, out: Output, configPath: 
   return cfg;
 }
 
-/** An Output whose "[reset] " lines carry another prefix, or that prints no lines at all. */
 /** `out` without its progress lines when `quiet` (kubeadm's json/yaml printers drop them) */
 function quieted(out: Output, quiet: boolean): Output {
   if (!quiet) return out;

@@ -93,10 +93,14 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
     }
   };
   // the checks that wait on a slow process start first, before the others' process spawns and module loads
-  const pending = new Map<Check, Promise<CheckResult>>();
-  for (const c of checks) if (c.startFirst) pending.set(c, start(c));
-  for (const c of checks) if (!pending.has(c)) pending.set(c, start(c));
-  const results = await Promise.all(checks.map((c) => pending.get(c)!));
+  const pending: Promise<CheckResult>[] = [];
+  checks.forEach((c, i) => {
+    if (c.startFirst) pending[i] = start(c);
+  });
+  checks.forEach((c, i) => {
+    pending[i] ??= start(c);
+  });
+  const results = await Promise.all(pending);
   for (const [i, c] of checks.entries()) {
     const r = results[i]!;
     let warnings = r.warnings;
